@@ -1,0 +1,57 @@
+"""The ``kg`` command line. Each area registers its commands from its own module; heavy libraries are
+imported inside the commands so that ``kg --help`` starts fast."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from kg.errors import KGError
+
+
+@dataclass
+class Settings:
+    """What the group-level options decide; passed to commands as ``ctx.obj``."""
+
+    store: Path
+    debug: bool = False
+
+
+class KGGroup(click.Group):
+    """Turns :class:`KGError` into a message and exit code (a traceback only with ``--debug``)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KGError as err:
+            if ctx.obj is not None and ctx.obj.debug:
+                raise
+            click.echo(f"error: {err}", err=True)
+            sys.exit(err.exit_code)
+
+
+@click.group(cls=KGGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--store", type=click.Path(path_type=Path), envvar="NANOMET_KG_STORE",
+              help="Folder of the embedded store [default: ./.nanomet-kg/store; env NANOMET_KG_STORE].")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks.")
+@click.version_option(package_name="nanomet-kg")
+@click.pass_context
+def main(ctx: click.Context, store: Path | None, debug: bool) -> None:
+    """nanomet-kg: a knowledge graph of cancer nanomedicine against metastasis."""
+    from kg.locations import default_store
+
+    ctx.obj = Settings(store=store or default_store(), debug=debug)
+
+
+def _register() -> None:
+    from kg.cli import build_cmds
+
+    for module in (build_cmds,):
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_register()

@@ -1,0 +1,50 @@
+"""Summary of a store: triples, nodes per class, studies per source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kg.prefixes import NMO, compact
+from kg.store.base import Store
+
+CLASS_COUNTS = """
+SELECT ?class (COUNT(DISTINCT ?node) AS ?n) WHERE {
+  ?node a/rdfs:subClassOf* ?class .
+  FILTER(STRSTARTS(STR(?class), STR(nmo:)))
+} GROUP BY ?class ORDER BY DESC(?n) ?class
+"""
+
+STUDIES_PER_SOURCE = """
+SELECT ?source (COUNT(DISTINCT ?study) AS ?studies) (COUNT(DISTINCT ?form) AS ?formulations) WHERE {
+  ?study a nmo:Study ; nmo:sourceDocument ?src ; nmo:evaluates ?form .
+  ?src nmo:shortName ?source .
+} GROUP BY ?source ORDER BY ?source
+"""
+
+
+@dataclass
+class Summary:
+    triples: int
+    classes: list[tuple[str, int]]
+    sources: list[tuple[str, int, int]]
+
+    def render(self) -> str:
+        from kg.formatting import render_table
+
+        lines = [f"triples: {self.triples}", "", "nodes per class (subclasses included):"]
+        lines.append(render_table(["class", "nodes"], [[c, str(n)] for c, n in self.classes]))
+        lines += ["", "studies per source:"]
+        lines.append(render_table(["source", "studies", "formulations"],
+                                  [[s, str(a), str(b)] for s, a, b in self.sources]))
+        return "\n".join(lines)
+
+
+def summarize(store: Store) -> Summary:
+    _, classes = store.select(CLASS_COUNTS)
+    _, sources = store.select(STUDIES_PER_SOURCE)
+    return Summary(
+        triples=len(store),
+        classes=[(compact(r["class"].value).removeprefix("nmo:"), int(r["n"].value)) for r in classes
+                 if r["class"].value.startswith(NMO)],
+        sources=[(r["source"].value, int(r["studies"].value), int(r["formulations"].value)) for r in sources],
+    )

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install everything the test suite needs, then run all of it (the README's test command; CI runs it too).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+# Headless Chromium for the browser tests of the HTML views and the query page (Debian packages).
+if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    echo "installing chromium + chromium-driver (apt)" >&2
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; } >/dev/null \
+        || echo "warning: could not install chromium; browser tests will fail" >&2
+fi
+
+python -m pip install -q -e ".[test]" || exit 1
+
+python -m pytest "$@"
+rc=$?
+if [ "$rc" -eq 5 ]; then
+    echo "error: pytest collected no tests" >&2
+    exit 1
+fi
+exit "$rc"
