@@ -106,7 +106,7 @@ def build(store_path: Path, sources: Sources | None = None, progress: Progress =
         report = check(parsed, OxigraphStore(raw, staging), sources, progress)
         if not report.ok:
             raise ValidationError(report.describe_problems())
-        _write_manifest(staging, parsed)
+        _write_manifest(staging, parsed, len(raw))
         raw.flush()
         del raw
         _swap(staging, store_path)
@@ -116,11 +116,11 @@ def build(store_path: Path, sources: Sources | None = None, progress: Progress =
     return report
 
 
-def _write_manifest(staging: Path, parsed: ParsedFiles) -> None:
+def _write_manifest(staging: Path, parsed: ParsedFiles, triples: int) -> None:
     files = {str(path): hashlib.sha256(path.read_bytes()).hexdigest() for path in parsed.triples}
     manifest = {
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "triples": len(parsed),
+        "triples": triples,
         "files": files,
         "fingerprint": hashlib.sha256("".join(sorted(files.values())).encode()).hexdigest()[:16],
     }
