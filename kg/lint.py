@@ -4,6 +4,7 @@ duplicate names within a class family, and background triples without a sourced 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pyoxigraph as ox
 
 from kg.names import normalize_name
 from kg.prefixes import ID, NMO, compact, sparql_prologue
+from kg.sparql import inject_values
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SOURCED_PREDICATES = ("involvedIn", "actsOn", "binds", "drugClass", "highestStatus")
@@ -38,31 +40,50 @@ def _rows(store: ox.Store, query: str):
     return list(store.query(sparql_prologue() + query))
 
 
-def unknown_terms(ontology_triples: list[ox.Triple], all_triples: list[ox.Triple], where) -> list[Finding]:
+def _iris(store: ox.Store, query: str) -> set[str]:
+    return {r[0].value for r in store.query(sparql_prologue() + query) if isinstance(r[0], ox.NamedNode)}
+
+
+def _first_user(store: ox.Store, term: str) -> str:
+    """Some subject of a triple that uses ``term`` (as predicate, object or subject); "" for a blank node."""
+    rows = _rows(store, f"""SELECT ?s WHERE {{ {{ ?s <{term}> ?o }} UNION {{ ?s ?p <{term}> }}
+                                          UNION {{ <{term}> ?p ?o BIND(<{term}> AS ?s) }} }} LIMIT 1""")
+    return rows[0]["s"].value if rows and isinstance(rows[0]["s"], ox.NamedNode) else ""
+
+
+def object_iris(store: ox.Store) -> set[str]:
+    """Every IRI in object position (one scan; shared by the two checks below)."""
+    return _iris(store, "SELECT DISTINCT ?o WHERE { ?s ?p ?o FILTER(isIRI(?o)) }")
+
+
+def unknown_terms(store: ox.Store, declared: set[str], where: Callable[[str], str],
+                  objects: set[str] | None = None) -> list[Finding]:
     """nmo: terms used anywhere but not declared in the ontology files (a typo mints a new IRI)."""
-    declared = {t.subject.value for t in ontology_triples if isinstance(t.subject, ox.NamedNode)}
-    found: dict[str, Finding] = {}
-    for t in all_triples:
-        for term in (t.subject, t.predicate, t.object):
-            if isinstance(term, ox.NamedNode) and term.value.startswith(NMO) and term.value not in declared:
-                subject = t.subject.value if isinstance(t.subject, ox.NamedNode) else ""
-                found.setdefault(term.value, Finding(
-                    "error", "unknown-term", term.value,
-                    f"not declared in ontology/ (used by {compact(subject)}{where(subject)})"))
-    return list(found.values())
+    used = _iris(store, "SELECT DISTINCT ?p WHERE { ?s ?p ?o }")
+    used |= object_iris(store) if objects is None else objects
+    used |= _iris(store, f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{NMO}")) }}')
+    found = []
+    for term in sorted(t for t in used if t.startswith(NMO) and t not in declared):
+        subject = _first_user(store, term)
+        found.append(Finding("error", "unknown-term", term,
+                             f"not declared in ontology/ (used by {compact(subject)}{where(subject)})"))
+    return found
 
 
-def undefined_entities(all_triples: list[ox.Triple], where) -> list[Finding]:
+def undefined_entities(store: ox.Store, where: Callable[[str], str],
+                       objects: set[str] | None = None) -> list[Finding]:
     """Entity IRIs that are pointed to but never described (usually a misspelt IRI)."""
-    subjects = {t.subject.value for t in all_triples if isinstance(t.subject, ox.NamedNode)}
-    found: dict[str, Finding] = {}
-    for t in all_triples:
-        o = t.object
-        if isinstance(o, ox.NamedNode) and o.value.startswith(ID) and o.value not in subjects:
-            s = t.subject.value if isinstance(t.subject, ox.NamedNode) else "(blank node)"
-            found.setdefault(o.value, Finding(
-                "error", "undefined-entity", o.value, f"referenced by {compact(s)}{where(s)} but never defined"))
-    return list(found.values())
+    entities = sorted(o for o in (object_iris(store) if objects is None else objects) if o.startswith(ID))
+    if not entities:
+        return []
+    query = inject_values("SELECT ?o WHERE { FILTER NOT EXISTS { ?o ?p ?x } }", ["o"],
+                          [[ox.NamedNode(o)] for o in entities])
+    found = []
+    for o in sorted(_iris(store, query)):
+        s = _first_user(store, o) or "(blank node)"
+        found.append(Finding("error", "undefined-entity", o,
+                             f"referenced by {compact(s)}{where(s)} but never defined"))
+    return found
 
 
 def duplicate_names(store: ox.Store) -> list[Finding]:
@@ -94,10 +115,12 @@ def duplicate_names(store: ox.Store) -> list[Finding]:
 def unsourced_background(store: ox.Store) -> list[Finding]:
     """Background-biology triples need an rdf:Statement with a source; statements need their triple."""
     values = " ".join(f"nmo:{p}" for p in SOURCED_PREDICATES)
+    # MINUS, not FILTER NOT EXISTS: Oxigraph evaluates the statement pattern once and anti-joins (the
+    # correlated form rescans the statements for every triple: minutes at a million triples)
     missing = _rows(store, f"""
         SELECT ?s ?p ?o WHERE {{
           VALUES ?p {{ {values} }} ?s ?p ?o .
-          FILTER NOT EXISTS {{ ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; nmo:sourceDocument ?d }}
+          MINUS {{ ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; nmo:sourceDocument ?d }}
         }}""")
     orphan = _rows(store, """
         SELECT ?s ?p ?o WHERE {
@@ -128,17 +151,20 @@ def isolated_nodes(store: ox.Store, ontology_terms: set[str]) -> list[Finding]:
             for r in rows if r["node"].value not in ontology_terms]
 
 
-def lint(store: ox.Store, ontology_triples, all_triples, defined_in: dict[str, Path]) -> list[Finding]:
-    """All lint findings, errors first."""
+def lint(store: ox.Store, ontology_terms: set[str], defined_in: Mapping[str, Path]) -> list[Finding]:
+    """All lint findings on the graph in ``store``, errors first. ``ontology_terms`` are the subjects of
+    the ontology files; ``defined_in`` maps an IRI to the file that defines it (looked up only for
+    findings)."""
 
     def where(iri: str) -> str:
-        return f" in {defined_in[iri]}" if iri in defined_in else ""
+        return f" in {defined_in[iri]}" if iri and iri in defined_in else ""
 
+    objects = object_iris(store)
     findings = (
-        unknown_terms(ontology_triples, all_triples, where)
-        + undefined_entities(all_triples, where)
+        unknown_terms(store, ontology_terms, where, objects)
+        + undefined_entities(store, where, objects)
         + duplicate_names(store)
         + unsourced_background(store)
-        + isolated_nodes(store, {t.subject.value for t in ontology_triples if isinstance(t.subject, ox.NamedNode)})
+        + isolated_nodes(store, ontology_terms)
     )
     return sorted(findings, key=lambda f: (f.severity != "error", f.check, f.node))

@@ -3,42 +3,36 @@
 Nodes are entity IRIs with ``label``, ``type`` (the most specific model class, e.g. ``CarrierType``),
 ``types`` and ``family`` (the top-level class, e.g. ``Agent`` for a small molecule). Edges run subject →
 object, keyed by predicate (``pred``, a CURIE such as ``nmo:hasCarrier``), and carry ``sources``: the
-citations the statement rests on (a study's own provenance, or a reified background statement's).
+citations the statement rests on — a study's, approval's or trial's own provenance; a reified
+background statement's; for what a formulation is made of, the places its studies cite; and
+``(vocabulary)`` for hierarchy and cascade-order links.
 Literals, blank nodes and schema triples (types, scheme membership, ontology axioms) are left out.
 
+Study edges carry the study's best ``evidence`` (the level's ``nmo:rank``) and ``evidence_label``.
 With ``collapse_studies=True`` study nodes disappear: each study's links become formulation → X edges
-carrying the study's ``evidence`` (best rank), ``studies`` and ``sources``.
+carrying the ``studies``, their ``sources`` and the best ``evidence`` / ``evidence_label`` among them.
+Nodes with an ``nmo:rank`` (evidence levels, cascade steps) carry it as ``rank``.
 
-Projections are cached per store fingerprint, in memory and next to the store on disk.
+Projections are cached per store fingerprint, in memory and next to the store on disk
+(``.<store folder>.projection-<fingerprint>-<code digest>-<full|collapsed>.pickle``); a rebuilt store or
+a change to this module gives a new file name, and writing it removes the store's older cache files.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import pickle
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kg.node_types import TYPE_ORDER, family_of_type
 from kg.prefixes import NMO, compact
 from kg.store.base import Store
 
 if TYPE_CHECKING:
     import networkx as nx
-
-# Most specific first: a node's ``type`` is the first of its classes in this order.
-TYPE_ORDER = (
-    "FormulationStrategy", "Formulation", "Study", "ClinicalTrial", "RegulatoryApproval",
-    "SiRNA", "MiRNA", "MRNA", "Plasmid", "NucleicAcid", "Antibody", "Peptide", "Protein",
-    "PhotoactiveAgent", "ImagingAgent", "CellTherapy", "SmallMolecule", "Material", "TargetingLigand", "Agent",
-    "MolecularTarget", "CellPopulation", "Target", "CarrierType", "Mechanism", "CascadeStep", "CancerType",
-    "Organ", "TherapyModality", "EvidenceLevel", "Agency", "DrugClass", "SourceDocument",
-)
-FAMILY = {
-    **{t: "Agent" for t in ("SiRNA", "MiRNA", "MRNA", "Plasmid", "NucleicAcid", "Antibody", "Peptide", "Protein",
-                            "PhotoactiveAgent", "ImagingAgent", "CellTherapy", "SmallMolecule", "Material",
-                            "TargetingLigand", "Agent")},
-    **{t: "Target" for t in ("MolecularTarget", "CellPopulation", "Target")},
-    "FormulationStrategy": "Formulation",
-}
 
 # Links between entities that the projection keeps (everything else is schema or literal).
 ENTITY_PREDICATES = (
@@ -48,39 +42,54 @@ ENTITY_PREDICATES = (
     "nmo:indication", "nmo:phase", "nmo:testsFormulation", "nmo:involvedIn", "nmo:actsOn", "nmo:binds",
     "nmo:drugClass", "nmo:highestStatus", "nmo:precedes", "nmo:reversibleWith", "skos:broader",
 )
+# Links of the vocabulary itself (hierarchies, cascade order): they rest on the model, not a source.
+VOCABULARY_PREDICATES = ("skos:broader", "nmo:precedes", "nmo:reversibleWith")
+VOCABULARY = "(vocabulary)"
+# What a formulation is made of: stated wherever the formulation is described (its studies).
+COMPOSITION_PREDICATES = ("nmo:hasCarrier", "nmo:hasCoating", "nmo:hasLigand", "nmo:hasCargo", "nmo:targets")
 # Study links that become formulation → X edges when studies are collapsed.
 STUDY_PREDICATES = ("nmo:cancerType", "nmo:metastasisSite", "nmo:mechanism", "nmo:addressesStep",
                     "nmo:modality", "nmo:combinedWith", "nmo:evidenceLevel")
 
 NODES_QUERY = """
-SELECT ?node ?label ?class WHERE {
+SELECT ?node ?label ?class ?rank WHERE {
   ?node a ?class ; rdfs:label ?label .
+  OPTIONAL { ?node nmo:rank ?rank }
   FILTER(isIRI(?node) && STRSTARTS(STR(?class), STR(nmo:)))
   FILTER NOT EXISTS { ?node a owl:Class } FILTER NOT EXISTS { ?node a owl:ObjectProperty }
   FILTER NOT EXISTS { ?node a owl:DatatypeProperty } FILTER NOT EXISTS { ?node a owl:Ontology }
 }"""
 
-EDGES_QUERY = """
-SELECT ?s ?p ?o WHERE {
-  VALUES ?p { %s }
+EDGES_QUERY = f"""
+SELECT ?s ?p ?o WHERE {{
+  VALUES ?p {{ {" ".join(ENTITY_PREDICATES)} }}
   ?s ?p ?o . FILTER(isIRI(?s) && isIRI(?o))
-}""" % " ".join(ENTITY_PREDICATES)
+}}"""
 
-STUDY_SOURCES_QUERY = """
-SELECT ?study ?doc ?section ?lines (GROUP_CONCAT(STR(?ref); SEPARATOR=",") AS ?refs) (MAX(?rank) AS ?best) WHERE {
-  ?study a nmo:Study ; nmo:sourceDocument/nmo:shortName ?doc .
-  OPTIONAL { ?study nmo:section ?section } OPTIONAL { ?study nmo:lines ?lines }
-  OPTIONAL { ?study nmo:citedReference ?ref } OPTIONAL { ?study nmo:evidenceLevel/nmo:rank ?rank }
-} GROUP BY ?study ?doc ?section ?lines"""
+# Nodes that carry their own provenance: studies, approvals, trials.
+CITED_NODES_QUERY = """
+SELECT ?node ?doc ?section ?lines (GROUP_CONCAT(STR(?ref); SEPARATOR=",") AS ?refs) WHERE {
+  ?node nmo:sourceDocument/nmo:shortName ?doc . FILTER(isIRI(?node))
+  OPTIONAL { ?node nmo:section ?section } OPTIONAL { ?node nmo:lines ?lines }
+  OPTIONAL { ?node nmo:citedReference ?ref }
+} GROUP BY ?node ?doc ?section ?lines"""
+
+EVIDENCE_QUERY = """
+SELECT ?node ?rank ?label WHERE {
+  ?node nmo:evidenceLevel ?level . ?level nmo:rank ?rank ; rdfs:label ?label .
+}"""
 
 STATEMENT_SOURCES_QUERY = """
 SELECT ?s ?p ?o ?doc ?section ?lines (GROUP_CONCAT(STR(?ref); SEPARATOR=",") AS ?refs) WHERE {
-  ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; nmo:sourceDocument/nmo:shortName ?doc .
+  ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+      nmo:sourceDocument/nmo:shortName ?doc .
   OPTIONAL { ?st nmo:section ?section } OPTIONAL { ?st nmo:lines ?lines }
   OPTIONAL { ?st nmo:citedReference ?ref }
 } GROUP BY ?st ?s ?p ?o ?doc ?section ?lines"""
 
+# Cache: (store fingerprint, collapsed?) → projection, oldest first.
 _MEMORY: dict[tuple[str, bool], nx.MultiDiGraph] = {}
+_MEMORY_SIZE = 8
 
 
 def citation(doc: str, section: str | None, lines: str | None, refs: str | None) -> str:
@@ -112,9 +121,11 @@ def _node_types(store: Store) -> dict[str, dict]:
     for r in rows:
         node = nodes.setdefault(r["node"].value, {"label": r["label"].value, "types": set()})
         node["types"].add(r["class"].value[len(NMO):])
+        if "rank" in r:
+            node["rank"] = int(r["rank"].value)
     for attrs in nodes.values():
         attrs["type"] = next((t for t in TYPE_ORDER if t in attrs["types"]), sorted(attrs["types"])[0])
-        attrs["family"] = FAMILY.get(attrs["type"], attrs["type"])
+        attrs["family"] = family_of_type(attrs["type"])
         attrs["types"] = sorted(attrs["types"])
     return nodes
 
@@ -127,71 +138,102 @@ def build_projection(store: Store, collapse_studies: bool = False) -> nx.MultiDi
     nodes = _node_types(store)
     for iri, attrs in nodes.items():
         graph.add_node(iri, **attrs)
-
-    _, study_rows = store.select(STUDY_SOURCES_QUERY)
-    study_info = {
-        r["study"].value: (citation(_value(r, "doc"), _value(r, "section"), _value(r, "lines"), _value(r, "refs")),
-                           int(r["best"].value) if "best" in r else 0)
-        for r in study_rows
-    }
-    _, statement_rows = store.select(STATEMENT_SOURCES_QUERY)
-    statement_sources: dict[tuple[str, str, str], list[str]] = {}
-    for r in statement_rows:
-        key = (r["s"].value, compact(r["p"].value), r["o"].value)
-        statement_sources.setdefault(key, []).append(
-            citation(_value(r, "doc"), _value(r, "section"), _value(r, "lines"), _value(r, "refs")))
-
+    cited = _cited_nodes(store)
+    evidence = _best_evidence(store)
+    statement_sources = _statement_sources(store)
     _, edge_rows = store.select(EDGES_QUERY)
-    evaluates = {r["s"].value: r["o"].value for r in edge_rows if compact(r["p"].value) == "nmo:evaluates"}
-    for r in edge_rows:
-        s, p, o = r["s"].value, compact(r["p"].value), r["o"].value
+    edges = [(r["s"].value, compact(r["p"].value), r["o"].value) for r in edge_rows]
+    evaluates = {s: o for s, p, o in edges if p == "nmo:evaluates"}
+    described_at: dict[str, set[str]] = {}
+    for study, formulation in evaluates.items():
+        if study in cited:
+            described_at.setdefault(formulation, set()).add(cited[study])
+    for s, p, o in edges:
         if s not in nodes or o not in nodes:
             continue
-        if s in study_info:
-            source, rank = study_info[s]
-            sources = [source]
-        else:
-            sources, rank = sorted(statement_sources.get((s, p, o), [])), None
-        if collapse_studies and s in study_info:
-            if p not in STUDY_PREDICATES or s not in evaluates:
-                continue
-            _add_collapsed(graph, evaluates[s], p, o, s, source, rank)
+        is_study = nodes[s]["type"] == "Study"
+        if collapse_studies and is_study:
+            if p in STUDY_PREDICATES and s in evaluates and s in cited:
+                _add_collapsed(graph, evaluates[s], p, o, s, cited[s], evidence.get(s, (0, "")))
             continue
-        graph.add_edge(s, o, key=p, pred=p, sources=sources, **({"evidence": rank} if rank is not None else {}))
+        if s in cited:
+            sources = [cited[s]]
+            rank, label = evidence.get(s, (0, ""))
+            extra = {"evidence": rank, "evidence_label": label} if is_study else {}
+        elif p in VOCABULARY_PREDICATES:
+            sources, extra = [VOCABULARY], {}
+        elif p in COMPOSITION_PREDICATES:
+            sources, extra = sorted(described_at.get(s, ())), {}
+        else:
+            sources, extra = sorted(statement_sources.get((s, p, o), [])), {}
+        graph.add_edge(s, o, key=p, pred=p, sources=sources, **extra)
     if collapse_studies:
         graph.remove_nodes_from([n for n, d in graph.nodes(data=True) if d["type"] == "Study"])
     return graph
 
 
-def _add_collapsed(graph, formulation: str, pred: str, obj: str, study: str, source: str, rank: int) -> None:
+def _cited_nodes(store: Store) -> dict[str, str]:
+    """Study, approval or trial IRI → its citation."""
+    _, rows = store.select(CITED_NODES_QUERY)
+    return {r["node"].value: _citation(r) for r in rows}
+
+
+def _best_evidence(store: Store) -> dict[str, tuple[int, str]]:
+    """Study IRI → (rank, label) of the strongest evidence level it states."""
+    _, rows = store.select(EVIDENCE_QUERY)
+    best: dict[str, tuple[int, str]] = {}
+    for r in rows:
+        level = (int(r["rank"].value), r["label"].value)
+        best[r["node"].value] = max(best.get(r["node"].value, level), level)
+    return best
+
+
+def _statement_sources(store: Store) -> dict[tuple[str, str, str], list[str]]:
+    """(subject, predicate CURIE, object) of a reified background statement → its citations."""
+    _, rows = store.select(STATEMENT_SOURCES_QUERY)
+    found: dict[tuple[str, str, str], list[str]] = {}
+    for r in rows:
+        found.setdefault((r["s"].value, compact(r["p"].value), r["o"].value), []).append(_citation(r))
+    return found
+
+
+def _citation(row) -> str:
+    return citation(_value(row, "doc"), _value(row, "section"), _value(row, "lines"), _value(row, "refs"))
+
+
+def _add_collapsed(graph, formulation: str, pred: str, obj: str, study: str, source: str,
+                   evidence: tuple[int, str]) -> None:
     if graph.has_edge(formulation, obj, key=pred):
         data = graph.edges[formulation, obj, pred]
         data["studies"].append(study)
         data["sources"] = sorted(set(data["sources"]) | {source})
-        data["evidence"] = max(data["evidence"], rank)
+        if evidence > (data["evidence"], data["evidence_label"]):
+            data["evidence"], data["evidence_label"] = evidence
     else:
-        graph.add_edge(formulation, obj, key=pred, pred=pred, studies=[study], sources=[source], evidence=rank)
+        graph.add_edge(formulation, obj, key=pred, pred=pred, studies=[study], sources=[source],
+                       evidence=evidence[0], evidence_label=evidence[1])
 
 
 def projection(store: Store, collapse_studies: bool = False) -> nx.MultiDiGraph:
-    """The cached projection of ``store`` (rebuilt when the store's fingerprint changes)."""
+    """The cached projection of ``store``: rebuilt when the store's fingerprint or this code changes.
+
+    A store without a fingerprint (in memory, remote) is projected afresh on every call.
+    """
     fingerprint = _fingerprint(store)
+    if not fingerprint:
+        return build_projection(store, collapse_studies)
     key = (fingerprint, collapse_studies)
-    if fingerprint and key in _MEMORY:
+    if key in _MEMORY:
         return _MEMORY[key]
     cache = _cache_file(store, collapse_studies, fingerprint)
-    if cache is not None and cache.is_file():
-        graph = pickle.loads(cache.read_bytes())
-    else:
+    graph = _read_cache(cache) if cache is not None else None
+    if graph is None:
         graph = build_projection(store, collapse_studies)
         if cache is not None:
-            try:
-                cache.write_bytes(pickle.dumps(graph, protocol=pickle.HIGHEST_PROTOCOL))
-            except OSError:
-                pass  # a read-only location only costs us the disk cache
-    if fingerprint:
-        _MEMORY.clear() if len(_MEMORY) > 8 else None
-        _MEMORY[key] = graph
+            _write_cache(cache, graph)
+    while len(_MEMORY) >= _MEMORY_SIZE:
+        _MEMORY.pop(next(iter(_MEMORY)))
+    _MEMORY[key] = graph
     return graph
 
 
@@ -200,8 +242,43 @@ def _fingerprint(store: Store) -> str:
     return manifest().get("fingerprint", "") if callable(manifest) else ""
 
 
+@cache
+def _code_version() -> str:
+    """Digest of the code that shapes a projection, so a changed projection never reads an old cache."""
+    import networkx as nx
+
+    from kg import node_types
+
+    digest = hashlib.sha256(nx.__version__.encode())
+    for module in (__file__, node_types.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()[:8]
+
+
 def _cache_file(store: Store, collapse: bool, fingerprint: str) -> Path | None:
     path = getattr(store, "path", None)
-    if not fingerprint or path is None:
+    if path is None:
         return None
-    return Path(path).parent / f".projection-{fingerprint}-{'collapsed' if collapse else 'full'}.pickle"
+    path = Path(path)
+    mode = "collapsed" if collapse else "full"
+    return path.parent / f".{path.name}.projection-{fingerprint}-{_code_version()}-{mode}.pickle"
+
+
+def _read_cache(cache: Path) -> nx.MultiDiGraph | None:
+    try:
+        return pickle.loads(cache.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None  # missing or unreadable: rebuild
+
+
+def _write_cache(cache: Path, graph: nx.MultiDiGraph) -> None:
+    """Write atomically and drop this store's older caches; a read-only folder only costs the disk cache."""
+    store_name, mode = cache.name.split(".projection-")[0], cache.name.rsplit("-", 1)[1]
+    try:
+        for stale in cache.parent.glob(f"{store_name}.projection-*-{mode}"):
+            stale.unlink(missing_ok=True)
+        partial = cache.with_name(f"{cache.name}.{os.getpid()}.part")
+        partial.write_bytes(pickle.dumps(graph, protocol=pickle.HIGHEST_PROTOCOL))
+        partial.replace(cache)
+    except OSError:
+        pass

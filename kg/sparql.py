@@ -7,12 +7,21 @@ the same on every backend (embedded, in-memory, remote endpoint).
 SELECT ?f WHERE { VALUES (?t) { ("x\\" } DROP ALL") } ?f ?p ?t }
 >>> print(inject_bindings("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {"s": ox.NamedNode("http://e/x")}))
 CONSTRUCT { ?s ?p ?o } WHERE { VALUES (?s) { (<http://e/x>) } ?s ?p ?o }
+
+``None`` leaves a variable unbound (``UNDEF``), and :func:`inject_values` binds several rows:
+
+>>> print(inject_bindings("SELECT * { ?s ?p ?o }", {"s": None}))
+SELECT * { VALUES (?s) { (UNDEF) } ?s ?p ?o }
+>>> print(inject_values("ASK { ?s ?p ?o }", ["s"], [[ox.NamedNode("http://e/a")], [ox.NamedNode("http://e/b")]]))
+ASK { VALUES (?s) { (<http://e/a>) (<http://e/b>) } ?s ?p ?o }
+>>> query_form("PREFIX ex: <http://e/> # a comment\\nselect * { ?s ?p ?o }")
+'SELECT'
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 
@@ -22,61 +31,142 @@ _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _VARNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _WORD = re.compile(r"[A-Za-z]+")
 
+QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"})
+UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY",
+                          "WITH"})
 
-def _where_brace(query: str) -> int:
-    """Index of the ``{`` that opens the query's WHERE group (skipping strings, IRIs and comments)."""
+BoundTerm = ox.NamedNode | ox.Literal | None
+
+
+def _tokens(query: str) -> Iterator[tuple[int, str]]:
+    """Keywords (upper-cased) and braces of a query with their index; strings, IRIs and comments skipped."""
     i, n = 0, len(query)
-    form = None
-    seen_where = False
     while i < n:
         ch = query[i]
         if ch == "#":
             i = query.find("\n", i)
             i = n if i < 0 else i + 1
-            continue
-        if ch in "\"'":
-            triple = query[i:i + 3] == ch * 3
-            quote = ch * 3 if triple else ch
+        elif ch in "\"'":
+            quote = ch * 3 if query[i:i + 3] == ch * 3 else ch
             j = i + len(quote)
             while j < n and query[j:j + len(quote)] != quote:
                 j += 2 if query[j] == "\\" else 1
             i = j + len(quote)
-            continue
-        if ch == "<":
+        elif ch == "<":
             m = _IRIREF.match(query, i)
             i = m.end() if m else i + 1
-            continue
-        if ch.isalpha():
+        elif ch in "?$":
+            m = _WORD.match(query, i + 1)
+            i = m.end() if m else i + 1
+        elif ch.isalpha():
             m = _WORD.match(query, i)
-            word = m.group(0).upper()
-            if form is None and word in {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}:
-                form = word
-            if word == "WHERE":
-                seen_where = True
+            # a prefixed name (nmo:Study, select:x) is not a keyword
+            if m.end() < n and query[m.end()] in ":_-0123456789":
+                i = m.end() + 1
+                while i < n and (query[i].isalnum() or query[i] in "_-.:%"):
+                    i += 1
+                continue
+            yield i, m.group(0).upper()
             i = m.end()
-            continue
-        if ch == "{" and (form != "CONSTRUCT" or seen_where):
-            return i
-        if ch == "{" and form == "CONSTRUCT":
-            depth, i = 1, i + 1
-            while i < n and depth:
-                depth += {"{": 1, "}": -1}.get(query[i], 0)
-                i += 1
-            continue
-        i += 1
+        else:
+            if ch in "{}":
+                yield i, ch
+            i += 1
+
+
+def query_form(query: str) -> str:
+    """The first query or update keyword: SELECT, CONSTRUCT, ASK, DESCRIBE, or an update word like INSERT."""
+    for _, token in _tokens(query):
+        if token in QUERY_FORMS or token in UPDATE_WORDS:
+            return token
+        if token in "{}":
+            break
+    raise QueryError("not a SPARQL query: expected SELECT, CONSTRUCT, ASK or DESCRIBE")
+
+
+def _where_brace(query: str) -> int:
+    """Index of the ``{`` that opens the query's WHERE group (the CONSTRUCT template is skipped)."""
+    form = None
+    seen_where = False
+    depth = 0
+    for i, token in _tokens(query):
+        if form is None and token in QUERY_FORMS:
+            form = token
+        elif token == "WHERE":
+            seen_where = True
+        elif token == "{":
+            if depth == 0 and (form != "CONSTRUCT" or seen_where):
+                return i
+            depth += 1
+        elif token == "}":
+            depth -= 1
     raise QueryError("cannot bind parameters: the query has no WHERE group")
 
 
-def inject_bindings(query: str, bindings: Mapping[str, ox.NamedNode | ox.BlankNode | ox.Literal] | None) -> str:
+def _term_text(name: str, term: BoundTerm) -> str:
+    if term is None:
+        return "UNDEF"
+    if not isinstance(term, (ox.NamedNode, ox.Literal)):
+        raise QueryError(f"parameter {name} must be an IRI or a literal")
+    return str(term)
+
+
+def inject_values(query: str, variables: Sequence[str], rows: Sequence[Sequence[BoundTerm]]) -> str:
+    """The query with ``VALUES (?a ?b) { (term term) … }`` at the start of its WHERE group."""
+    if not variables:
+        return query
+    for name in variables:
+        if not _VARNAME.match(name):
+            raise QueryError(f"not a valid variable name: {name!r}")
+    names = " ".join(f"?{k}" for k in variables)
+    block = " ".join("(" + " ".join(_term_text(k, t) for k, t in zip(variables, row, strict=True)) + ")"
+                     for row in rows)
+    at = _where_brace(query) + 1
+    return f"{query[:at]} VALUES ({names}) {{ {block} }}{query[at:]}"
+
+
+def inject_bindings(query: str, bindings: Mapping[str, BoundTerm] | None) -> str:
     """The query with ``VALUES (?a ?b) { (term term) }`` at the start of its WHERE group."""
     if not bindings:
         return query
-    for name, term in bindings.items():
-        if not _VARNAME.match(name):
-            raise QueryError(f"not a valid variable name: {name!r}")
-        if not isinstance(term, (ox.NamedNode, ox.Literal)):
-            raise QueryError(f"parameter {name} must be an IRI or a literal")
-    names = " ".join(f"?{k}" for k in bindings)
-    values = " ".join(str(v) for v in bindings.values())
-    at = _where_brace(query) + 1
-    return f"{query[:at]} VALUES ({names}) {{ ({values}) }}{query[at:]}"
+    return inject_values(query, list(bindings), [list(bindings.values())])
+
+
+def _caret(query: str, line: int, column: int) -> str:
+    lines = query.splitlines() or [""]
+    if not 1 <= line <= len(lines):
+        return ""
+    text = lines[line - 1]
+    return f"\n  {text}\n  {' ' * max(column - 1, 0)}^"
+
+
+def check_syntax(query: str, prefixes: Mapping[str, str] | None = None) -> None:
+    """Parse the query (as Oxigraph does, without data) and raise :class:`QueryError` with the parser's
+    message, line and column, and the offending line marked.
+
+    >>> check_syntax("SELECT ?x WHERE { ?x ?y }")
+    Traceback (most recent call last):
+    ...
+    kg.errors.QueryError: SPARQL syntax error at line 1, column 26: expected one of LATERAL, SERVICE, [_]
+      SELECT ?x WHERE { ?x ?y }
+                               ^
+    """
+    form = query_form(query)
+    if form in UPDATE_WORDS:
+        raise QueryError(f"SPARQL updates ({form} …) are not allowed: the knowledge graph is read-only")
+    try:
+        ox.Store().query(query, prefixes=dict(prefixes or {}))
+    except SyntaxError as err:
+        message = str(err)
+        m = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)
+        if not m:
+            raise QueryError(f"SPARQL syntax error: {message}") from None
+        line, column, detail = int(m.group(1)), int(m.group(2)), m.group(3)
+        if "Prefix not found" in detail:
+            before = query.splitlines()[line - 1][:column - 1]
+            m = re.search(r"([A-Za-z][\w.-]*)?:[\w.%-]*\s*$", before)
+            detail = f"unknown prefix '{m.group(1) or ''}:'" if m else "unknown prefix"
+        elif len(detail) > 160:
+            detail = detail[:160] + " …"
+        raise QueryError(f"SPARQL syntax error at line {line}, column {column}: {detail}"
+                         f"{_caret(query, line, column)}") from None

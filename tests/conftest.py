@@ -28,27 +28,64 @@ def mini_copy(tmp_path) -> Sources:
     return Sources.default(triples=folder)
 
 
+def _built(tmp_path_factory, name: str, sources: Sources) -> Path:
+    """A store built from ``sources`` in a fresh temporary folder."""
+    path = tmp_path_factory.mktemp(name) / "store"
+    build(path, sources)
+    return path
+
+
+def _opened(path: Path):
+    with open_store(path) as store:
+        yield store
+
+
 @pytest.fixture(scope="session")
 def mini_store_path(tmp_path_factory, mini_sources) -> Path:
-    path = tmp_path_factory.mktemp("mini") / "store"
-    build(path, mini_sources)
-    return path
+    return _built(tmp_path_factory, "mini", mini_sources)
 
 
 @pytest.fixture
 def mini_store(mini_store_path):
-    with open_store(mini_store_path) as store:
-        yield store
+    yield from _opened(mini_store_path)
 
 
 @pytest.fixture(scope="session")
 def real_store_path(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("real") / "store"
-    build(path, Sources.default())
-    return path
+    return _built(tmp_path_factory, "real", Sources.default())
 
 
 @pytest.fixture
 def real_store(real_store_path):
-    with open_store(real_store_path) as store:
-        yield store
+    yield from _opened(real_store_path)
+
+
+@pytest.fixture(scope="session")
+def analysis_store_path(tmp_path_factory) -> Path:
+    """The hand-made graph-analysis fixture (tests/data/analysis) built into a store."""
+    return _built(tmp_path_factory, "analysis", Sources.default(triples=DATA / "analysis"))
+
+
+@pytest.fixture
+def analysis_store(analysis_store_path):
+    yield from _opened(analysis_store_path)
+
+
+@pytest.fixture(scope="session")
+def query_sources(tmp_path_factory) -> Sources:
+    """The mini fixture plus the query-layer fixture (tests/data/queries), in one folder."""
+    folder = tmp_path_factory.mktemp("query-data") / "triples"
+    shutil.copytree(MINI, folder)
+    for path in (DATA / "queries").glob("*.ttl"):
+        shutil.copy(path, folder / path.name)
+    return Sources.default(triples=folder)
+
+
+@pytest.fixture(scope="session")
+def query_store_path(tmp_path_factory, query_sources) -> Path:
+    return _built(tmp_path_factory, "query", query_sources)
+
+
+@pytest.fixture
+def query_store(query_store_path):
+    yield from _opened(query_store_path)

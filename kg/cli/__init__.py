@@ -18,6 +18,14 @@ class Settings:
 
     store: Path
     debug: bool = False
+    backend: str | None = None
+    endpoint: str | None = None
+
+    def open_kg(self):
+        """The :class:`kg.api.KG` these options select (embedded store, rdflib or a remote endpoint)."""
+        from kg.api import open as open_kg
+
+        return open_kg(self.store, self.backend, self.endpoint)
 
 
 class KGGroup(click.Group):
@@ -36,20 +44,27 @@ class KGGroup(click.Group):
 @click.group(cls=KGGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--store", type=click.Path(path_type=Path), envvar="NANOMET_KG_STORE",
               help="Folder of the embedded store [default: ./.nanomet-kg/store; env NANOMET_KG_STORE].")
+@click.option("--backend", type=click.Choice(["oxigraph", "rdflib", "remote"]), default=None,
+              help="Query backend: the embedded store (oxigraph, default), rdflib parsing the Turtle, "
+                   "or a remote SPARQL endpoint (remote, implied by --endpoint).")
+@click.option("--endpoint", metavar="URL", envvar="NANOMET_KG_ENDPOINT",
+              help="SPARQL endpoint for the remote backend [env NANOMET_KG_ENDPOINT].")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks.")
 @click.version_option(package_name="nanomet-kg")
 @click.pass_context
-def main(ctx: click.Context, store: Path | None, debug: bool) -> None:
+def main(ctx: click.Context, store: Path | None, backend: str | None, endpoint: str | None,
+         debug: bool) -> None:
     """nanomet-kg: a knowledge graph of cancer nanomedicine against metastasis."""
     from kg.locations import default_store
 
-    ctx.obj = Settings(store=store or default_store(), debug=debug)
+    ctx.obj = Settings(store=store or default_store(), debug=debug, backend=backend,
+                       endpoint=endpoint if backend in (None, "remote") else None)
 
 
 def _register() -> None:
-    from kg.cli import build_cmds
+    from kg.cli import analysis_cmds, build_cmds, export_cmds, query_cmds, serve_cmds, view_cmds
 
-    for module in (build_cmds,):
+    for module in (build_cmds, query_cmds, serve_cmds, export_cmds, analysis_cmds, view_cmds):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -4,14 +4,38 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kg.errors import StoreError
 from kg.store.base import Store
 
-__all__ = ["Store", "open_store"]
+__all__ = ["BACKENDS", "Store", "open_store"]
+
+BACKENDS = ("oxigraph", "rdflib", "remote")
 
 
-def open_store(path: Path | str | None = None) -> Store:
-    """Open the built embedded store at ``path`` (default: :func:`kg.locations.default_store`) read-only."""
-    from kg.locations import default_store
-    from kg.store.oxigraph_backend import OxigraphStore
+def open_store(path: Path | str | None = None, backend: str | None = None, endpoint: str | None = None,
+               sources=None) -> Store:
+    """Open a read-only store.
 
-    return OxigraphStore.open(Path(path) if path else default_store())
+    - ``oxigraph`` (the default): the store built by ``kg build`` at ``path``
+      (default: :func:`kg.locations.default_store`);
+    - ``rdflib``: an in-memory graph parsed from the Turtle of ``sources`` (a :class:`kg.locations.Sources`,
+      default: the shipped ontology and data);
+    - ``remote``: the SPARQL endpoint at ``endpoint`` (giving an endpoint implies this backend).
+    """
+    backend = backend or ("remote" if endpoint else "oxigraph")
+    if backend == "oxigraph":
+        from kg.locations import default_store
+        from kg.store.oxigraph_backend import OxigraphStore
+
+        return OxigraphStore.open(Path(path) if path else default_store())
+    if backend == "rdflib":
+        from kg.store.rdflib_backend import RdflibStore
+
+        return RdflibStore.from_sources(sources)
+    if backend == "remote":
+        if not endpoint:
+            raise StoreError("the remote backend needs an endpoint URL (--endpoint or NANOMET_KG_ENDPOINT)")
+        from kg.store.remote import RemoteStore
+
+        return RemoteStore(endpoint)
+    raise StoreError(f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}")

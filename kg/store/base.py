@@ -1,4 +1,9 @@
-"""The interface every backend implements. Terms are pyoxigraph terms whatever the backend."""
+"""The interface every backend implements. Terms are pyoxigraph terms whatever the backend.
+
+A backend implements the three ``_select`` / ``_ask`` / ``_construct`` calls on final query text. The
+public methods check the syntax first (so errors point into the text the user wrote) and bind the
+parameters with :func:`kg.sparql.inject_bindings`, identically for every backend.
+"""
 
 from __future__ import annotations
 
@@ -7,29 +12,49 @@ from collections.abc import Mapping
 
 import pyoxigraph as ox
 
+from kg.prefixes import PREFIXES
+from kg.sparql import BoundTerm, check_syntax, inject_bindings
+
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Row = dict[str, Term]
+Bindings = Mapping[str, BoundTerm]
 
 
 class Store(ABC):
-    """A read-only view of the knowledge graph that answers SPARQL."""
+    """A read-only view of the knowledge graph that answers SPARQL (the project prefixes are predefined)."""
 
     name: str = "store"
 
-    @abstractmethod
-    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> tuple[list[str], list[Row]]:
+    def _prepare(self, query: str, bindings: Bindings | None) -> str:
+        check_syntax(query, PREFIXES)
+        return inject_bindings(query, bindings)
+
+    def select(self, query: str, bindings: Bindings | None = None) -> tuple[list[str], list[Row]]:
         """Run a SELECT query with variables pre-bound to RDF terms; return (variables, rows).
 
-        Unbound variables are missing from a row's dict.
+        Unbound variables are missing from a row's dict. A binding of ``None`` leaves a variable unbound.
         """
+        return self._select(self._prepare(query, bindings))
 
-    @abstractmethod
-    def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool:
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
         """Run an ASK query."""
+        return self._ask(self._prepare(query, bindings))
+
+    def construct(self, query: str, bindings: Bindings | None = None) -> list[ox.Triple]:
+        """Run a CONSTRUCT or DESCRIBE query."""
+        return self._construct(self._prepare(query, bindings))
 
     @abstractmethod
-    def construct(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[ox.Triple]:
-        """Run a CONSTRUCT or DESCRIBE query."""
+    def _select(self, query: str) -> tuple[list[str], list[Row]]:
+        """SELECT on final query text."""
+
+    @abstractmethod
+    def _ask(self, query: str) -> bool:
+        """ASK on final query text."""
+
+    @abstractmethod
+    def _construct(self, query: str) -> list[ox.Triple]:
+        """CONSTRUCT or DESCRIBE on final query text."""
 
     def triples(self) -> list[ox.Triple]:
         """Every triple of the graph."""
@@ -39,7 +64,7 @@ class Store(ABC):
         _, rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         return int(rows[0]["n"].value)
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 (optional hook: most backends hold nothing to release)
         """Release resources (files, connections)."""
 
     def __enter__(self):

@@ -1,19 +1,24 @@
-"""The default backend: an embedded Oxigraph store, on disk (built by ``kg build``) or in memory."""
+"""The default backend: an embedded Oxigraph store, on disk (built by ``kg build``) or in memory.
+
+The on-disk store (RocksDB) opens in milliseconds at any size and answers lookups as fast as memory,
+but aggregations over much of the graph run several times slower than in an in-memory store (see
+``docs/PERFORMANCE.md``). ``open(path, in_memory=True)`` loads the Turtle snapshot that ``kg build``
+keeps in the store folder into memory instead: worth it for long-running work over a large graph.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
 from kg.prefixes import PREFIXES
-from kg.sparql import inject_bindings
-from kg.store.base import Row, Store, Term
+from kg.store.base import Row, Store
 
 MANIFEST = "manifest.json"
+SNAPSHOT = "snapshot.ttl"  # the validated graph as Turtle, written by ``kg build`` for in-memory loading
 
 
 class OxigraphStore(Store):
@@ -24,13 +29,22 @@ class OxigraphStore(Store):
         self.path = path
 
     @classmethod
-    def open(cls, path: Path) -> OxigraphStore:
-        """Open a built store read-only; a clear error if there is none."""
+    def open(cls, path: Path, in_memory: bool = False) -> OxigraphStore:
+        """Open a built store read-only; a clear error if there is none. With ``in_memory``, load a copy
+        into memory (from the build's snapshot; from the on-disk store if there is none)."""
         if not (path / MANIFEST).is_file():
             raise StoreError(f"no built store at {path}: run `kg build` first (or pass --store)")
         try:
-            return cls(ox.Store.read_only(str(path)), path)
-        except OSError as err:
+            if not in_memory:
+                return cls(ox.Store.read_only(str(path)), path)
+            memory = ox.Store()
+            if (path / SNAPSHOT).is_file():
+                memory.load(path=str(path / SNAPSHOT), format=ox.RdfFormat.TURTLE)
+            else:
+                memory.load(ox.Store.read_only(str(path)).dump(format=ox.RdfFormat.N_QUADS),
+                            format=ox.RdfFormat.N_QUADS)
+            return cls(memory, path)
+        except (OSError, SyntaxError) as err:
             raise StoreError(f"cannot open the store at {path}: {err}") from err
 
     @classmethod
@@ -47,8 +61,9 @@ class OxigraphStore(Store):
     def manifest(self) -> dict:
         return json.loads((self.path / MANIFEST).read_text()) if self.path else {}
 
-    def _run(self, query: str, bindings: Mapping[str, Term] | None):
-        query = inject_bindings(query, bindings)
+    def _run(self, query: str):
+        if self._store is None:
+            raise StoreError("the store is closed")
         try:
             return self._store.query(query, prefixes=PREFIXES)
         except SyntaxError as err:
@@ -56,8 +71,8 @@ class OxigraphStore(Store):
         except OSError as err:
             raise StoreError(f"store error: {err}") from err
 
-    def select(self, query, bindings=None):
-        result = self._run(query, bindings)
+    def _select(self, query):
+        result = self._run(query)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("not a SELECT query")
         names = [v.value for v in result.variables]
@@ -71,14 +86,14 @@ class OxigraphStore(Store):
             rows.append(row)
         return names, rows
 
-    def ask(self, query, bindings=None):
-        result = self._run(query, bindings)
+    def _ask(self, query):
+        result = self._run(query)
         if not isinstance(result, ox.QueryBoolean):
             raise QueryError("not an ASK query")
         return bool(result)
 
-    def construct(self, query, bindings=None):
-        result = self._run(query, bindings)
+    def _construct(self, query):
+        result = self._run(query)
         if not isinstance(result, ox.QueryTriples):
             raise QueryError("not a CONSTRUCT or DESCRIBE query")
         return list(result)

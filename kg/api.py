@@ -1,0 +1,158 @@
+"""The Python API: open the knowledge graph, run named or free SPARQL queries with bound parameters.
+
+>>> import kg
+>>> graph = kg.open()                                          # doctest: +SKIP
+>>> graph.query("formulations-by-target", target="CXCR4").to_dataframe()   # doctest: +SKIP
+
+A self-contained example on a two-node graph:
+
+>>> import pyoxigraph as ox
+>>> from kg.store.oxigraph_backend import OxigraphStore
+>>> turtle = '''
+... @prefix nmo: <https://w3id.org/nanomet-kg/ontology#> .
+... @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+... @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+... <https://w3id.org/nanomet-kg/id/target/hif-1alpha> a nmo:MolecularTarget ;
+...     rdfs:label "HIF-1α" ; skos:altLabel "HIF-1alpha" .
+... <https://w3id.org/nanomet-kg/id/target/cd44> a nmo:MolecularTarget ; rdfs:label "CD44" .
+... '''
+>>> graph = KG(OxigraphStore.in_memory(q.triple for q in ox.parse(turtle, format=ox.RdfFormat.TURTLE)))
+>>> graph.resolve("hif-1a").value
+'https://w3id.org/nanomet-kg/id/target/hif-1alpha'
+>>> result = graph.sparql("SELECT ?t WHERE { ?t a nmo:MolecularTarget } ORDER BY ?t")
+>>> [row["t"] for row in result]
+['CD44', 'HIF-1α']
+>>> graph.sparql("SELECT ?t WHERE { ?t a nmo:MolecularTarget }", t="HIF-1alpha").rows[0]["t_iri"]
+'https://w3id.org/nanomet-kg/id/target/hif-1alpha'
+>>> graph.query("search", text="cd").rows[0]["name"]
+'CD44'
+>>> graph.sparql("ASK { ?t a nmo:MolecularTarget }", t='"} ; DROP ALL ; {"')
+False
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError
+from kg.library import NamedQuery, get_query, load_library, parse_query
+from kg.params import bind_params
+from kg.results import Result, sort_list_cells
+from kg.sparql import BoundTerm, inject_values, query_form
+from kg.store import open_store
+from kg.store.base import Store, Term
+
+LABELS_QUERY = "SELECT ?node ?label WHERE { ?node rdfs:label ?label }"
+LABEL_BATCH = 400
+
+
+def uses_variable(query: str, name: str) -> bool:
+    """Whether ``?name`` or ``$name`` occurs in the query text."""
+    return re.search(rf"[?$]{re.escape(name)}(?![A-Za-z0-9_])", query) is not None
+
+
+class KG:
+    """The knowledge graph behind one :class:`kg.store.Store` (any backend)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._library: dict[str, NamedQuery] | None = None
+
+    def __repr__(self) -> str:
+        return f"<KG on {self.store.name}>"
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> KG:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ---------------------------------------------------------------- library
+
+    def queries(self) -> list[NamedQuery]:
+        """The named query library (title, description, parameters and text of each)."""
+        return list(self.library.values())
+
+    @property
+    def library(self) -> dict[str, NamedQuery]:
+        if self._library is None:
+            self._library = load_library()
+        return self._library
+
+    def named(self, name: str) -> NamedQuery:
+        """One named query; a clear error with close names if there is none."""
+        return get_query(self.library, name)
+
+    # ---------------------------------------------------------------- names
+
+    def resolve(self, name: str, classes: tuple[str, ...] = ()) -> ox.NamedNode:
+        """The entity called ``name`` (label, alt label, CURIE or IRI) — see :func:`kg.resolve.resolve`."""
+        from kg.resolve import resolve
+
+        return resolve(self.store, name, tuple(classes))
+
+    def labels(self, terms: Iterable[Term]) -> dict[str, str]:
+        """rdfs:label of each IRI among ``terms`` that has one (the smallest, if several)."""
+        iris = sorted({t.value for t in terms if isinstance(t, ox.NamedNode)})
+        labels: dict[str, str] = {}
+        for start in range(0, len(iris), LABEL_BATCH):
+            batch = [[ox.NamedNode(i)] for i in iris[start:start + LABEL_BATCH]]
+            _, rows = self.store.select(inject_values(LABELS_QUERY, ["node"], batch))
+            for r in rows:
+                node, label = r["node"].value, r["label"].value
+                if node not in labels or label < labels[node]:
+                    labels[node] = label
+        return labels
+
+    # ---------------------------------------------------------------- queries
+
+    def bind(self, query: NamedQuery, params: Mapping[str, object],
+             free: bool = False) -> dict[str, BoundTerm]:
+        """Terms for the parameters of ``query`` (names resolved), checked against its declaration."""
+        what = "this query" if free else f"query {query.name}"
+        bound = bind_params(self.store, query.params, params, what, allow_undeclared=free)
+        for name in bound:
+            if not uses_variable(query.text, name):
+                raise QueryError(f"{what} has no variable ?{name} to bind")
+        return bound
+
+    def _select(self, query: NamedQuery, bound: Mapping[str, BoundTerm]) -> Result:
+        variables, bindings = self.store.select(query.text, bound)
+        bindings = sort_list_cells(bindings, query.lists)
+        return Result(variables, bindings, self.labels(t for row in bindings for t in row.values()))
+
+    def query(self, name: str, **params) -> Result:
+        """Run a named query; parameters are names (resolved), CURIEs, IRIs or values."""
+        named = self.named(name)
+        return self._select(named, self.bind(named, params))
+
+    def sparql(self, query: str, **params) -> Result | bool | list[ox.Triple]:
+        """Run a free query: a :class:`Result` for SELECT, a bool for ASK, triples for CONSTRUCT/DESCRIBE.
+
+        Parameters declared in a header (as in the library) are typed; others are entity names, CURIEs or
+        IRIs, or ``'"quoted"'`` strings. Values are bound as RDF terms, never pasted into the text.
+        """
+        free = parse_query("free query", query)
+        bound = self.bind(free, params, free=True)
+        form = query_form(query)
+        if form == "ASK":
+            return self.store.ask(query, bound)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            return self.store.construct(query, bound)
+        return self._select(free, bound)
+
+
+def open(store: Path | str | None = None, backend: str | None = None, endpoint: str | None = None,
+         sources=None) -> KG:
+    """Open the knowledge graph: the embedded store built by ``kg build`` (``backend="oxigraph"``, the
+    default; ``store`` is its folder), an rdflib in-memory graph parsed from the Turtle
+    (``backend="rdflib"``; ``sources`` a :class:`kg.locations.Sources`), or a SPARQL endpoint
+    (``endpoint=URL``, ``backend="remote"``)."""
+    return KG(open_store(store, backend, endpoint, sources))

@@ -1,0 +1,282 @@
+"""Graph-analysis commands: ``paths``, ``reach``, ``hubs``, ``gaps`` (NetworkX over the projection)."""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from kg.errors import QueryError
+from kg.reach import AXES  # light: no networkx until a command runs
+
+FORMATS = ("table", "csv", "tsv", "json", "md")
+SECTIONS = ("whitespace", "weak", "biology", "hypotheses")
+
+
+def format_option(command):
+    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                        help="Output format.")(command)
+
+
+@contextmanager
+def _graphs(settings, *, full: bool = True, collapsed: bool = False):
+    """Open the store and yield (store, projections…): the full one and/or the collapsed one."""
+    from kg.projection import projection
+    from kg.store import open_store
+
+    with open_store(settings.store) as store:
+        graphs = [projection(store)] if full else []
+        if collapsed:
+            graphs.append(projection(store, collapse_studies=True))
+        yield store, *graphs
+
+
+def _emit(columns: list[str], rows: list[list], fmt: str, records: list[dict] | None = None) -> None:
+    """Print rows in ``fmt``; JSON prints ``records`` (or the rows as objects)."""
+    if fmt == "json":
+        records = records if records is not None else [dict(zip(columns, r, strict=True)) for r in rows]
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        return
+    from kg.formatting import render_rows
+
+    click.echo(render_rows(columns, [[_cell(v) for v in r] for r in rows], fmt))
+
+
+def _cell(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, (list, tuple)):
+        return " | ".join(map(str, value))
+    return str(value)
+
+
+def _node(store, graph, name: str) -> str:
+    """The projection node a user's name resolves to."""
+    from kg.resolve import resolve
+
+    iri = resolve(store, name).value
+    if iri not in graph:
+        raise QueryError(f"{name!r} is not part of the analysed graph (studies are folded into their "
+                         f"formulations unless you pass --studies)")
+    return iri
+
+
+# ------------------------------------------------------------------------------------------------ paths
+
+@click.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("--max-hops", type=click.IntRange(1, 8), default=3, show_default=True,
+              help="Longest path to list (ignored with --via).")
+@click.option("--via", "metapath", metavar="TYPE,…",
+              help="Metapath: the type of every node, source and target included, e.g. "
+                   "CarrierType,Formulation,Target,CascadeStep.")
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True,
+              help="At most this many paths.")
+@click.option("--studies", is_flag=True,
+              help="Keep study nodes instead of folding them into formulation links.")
+@format_option
+@click.pass_obj
+def paths(settings, source: str, target: str, max_hops: int, metapath: str | None, limit: int, studies: bool,
+          fmt: str) -> None:
+    """Shortest and all simple paths between two named entities, each hop with its statements' sources.
+
+    Statements are followed in both directions (the arrow shows which way each one runs); source
+    documents and evidence levels are never passed through; a path never goes up a hierarchy and
+    straight down again. See ``kg.paths`` for the rules.
+    """
+    from kg.paths import PathIndex, parse_metapath
+
+    types = parse_metapath(metapath) if metapath else None
+    with _graphs(settings, full=studies, collapsed=not studies) as (store, graph):
+        start, end = _node(store, graph, source), _node(store, graph, target)
+        if start == end:
+            raise QueryError(f"{source!r} and {target!r} name the same entity")
+        index = PathIndex(graph)
+        found = index.paths(start, end, max_hops, types, limit)
+        nearest = index.distances_to(end).get(start)
+        hops = max_hops if types is None else len(types) - 1
+        _print_paths(graph, found, fmt, start, end, hops, nearest, limit, types is not None)
+
+
+def _print_paths(graph, found, fmt: str, start: str, end: str, hops: int, nearest: int | None,
+                 limit: int, metapath: bool) -> None:
+    label = {n: graph.nodes[n]["label"] for p in found for n in p.nodes} | {
+        start: graph.nodes[start]["label"], end: graph.nodes[end]["label"]}
+    if fmt == "table":
+        if not found:
+            along = "along the metapath" if metapath else f"within {hops} hops"
+            apart = f"; the nearest connection is {nearest} hops" if nearest is not None else \
+                "; they are not connected"
+            click.echo(f"no path from {label[start]} to {label[end]} {along}{apart}")
+            return
+        more = f" (the first {limit}: --limit for more)" if len(found) >= limit else ""
+        click.echo(f"{len(found)} path(s) from {label[start]} to {label[end]}, shortest {found[0].hops} "
+                   f"hop(s){more}")
+        for number, path in enumerate(found, 1):
+            click.echo(f"\n{number}. {path.describe(graph)}")
+            for a, b, links in path.steps():
+                for link in links:
+                    evidence = f" [{link.evidence}]" if link.evidence else ""
+                    sources = "; ".join(link.sources) or "—"
+                    click.echo(f"   {label[a]} {link.arrow()} {label[b]}{evidence}: {sources}")
+        return
+    columns = ["path", "hops", "hop", "from", "predicate", "direction", "to", "evidence", "sources"]
+    rows = [[number, path.hops, hop, label[a], link.predicate, "→" if link.forward else "←", label[b],
+             link.evidence, "; ".join(link.sources)]
+            for number, path in enumerate(found, 1)
+            for hop, (a, b, links) in enumerate(path.steps(), 1)
+            for link in links]
+    records = [{"path": number, "hops": path.hops,
+                "nodes": [{"iri": n, "label": label[n], "type": graph.nodes[n]["type"]} for n in path.nodes],
+                "links": [[{"predicate": link.predicate, "forward": link.forward, "evidence": link.evidence,
+                            "sources": list(link.sources)} for link in links] for links in path.links]}
+               for number, path in enumerate(found, 1)]
+    _emit(columns, rows, fmt, records)
+
+
+# ------------------------------------------------------------------------------------------------ reach
+
+@click.command()
+@click.option("--from", "row_axis", default="carrier", show_default=True, metavar="AXIS",
+              help=f"Row axis: {', '.join(AXES)}.")
+@click.option("--to", "col_axis", default="mechanism", show_default=True, metavar="AXIS", help="Column axis.")
+@click.option("--level", type=click.Choice(["family", "leaf"]), default="family", show_default=True,
+              help="Carrier types and mechanisms as families or as stated.")
+@click.option("--via", metavar="AXIS",
+              help="Reach the columns through background biology of this formulation axis, e.g. "
+                   "--to step --via target (target involvedIn step).")
+@click.option("--value", type=click.Choice(["formulations", "studies", "evidence"]), default="formulations",
+              show_default=True, help="What a cell shows in the matrix (evidence = best nmo:rank).")
+@click.option("--all", "complete", is_flag=True, help="Show every node of both axes, also with no support.")
+@click.option("--long", "long_form", is_flag=True,
+              help="One row per non-empty cell with all counts, best evidence and formulation names.")
+@click.option("--png", type=click.Path(dir_okay=False, path_type=Path), help="Also write a heatmap PNG here.")
+@format_option
+@click.pass_obj
+def reach(settings, row_axis: str, col_axis: str, level: str, via: str | None, value: str, complete: bool,
+          long_form: bool, png: Path | None, fmt: str) -> None:
+    """Which X reach which Y: a matrix of supporting formulations/studies and the best evidence per cell.
+
+    Example: ``kg reach --from carrier --to step --via target --png reach.png``.
+    """
+    from kg.reach import reach as reach_matrix
+
+    with _graphs(settings) as (_, graph):
+        matrix = reach_matrix(graph, row_axis, col_axis, level, via, all_rows=complete, all_cols=complete)
+    if long_form or fmt == "json":
+        records = matrix.records()
+        columns = list(records[0]) if records else [row_axis, col_axis]
+        _emit(columns, [list(r.values()) for r in records], fmt, records)
+    else:
+        _emit(*matrix.wide(value), fmt)
+    if png is not None:
+        from kg.heatmap import save_heatmap
+
+        click.echo(f"heatmap: {save_heatmap(matrix, png, value)}", err=True)
+
+
+# ------------------------------------------------------------------------------------------------- hubs
+
+DEGREE_BIAS_NOTE = (
+    "note: degree mostly measures how much the two reviews say about a node; PageRank on this undirected "
+    "graph largely restates degree (Spearman with degree: pagerank {pagerank}, betweenness {betweenness}). "
+    "Compare within a type (type_rank) and read high scores as 'central in what was curated'.")
+
+
+@click.command()
+@click.option("--type", "node_type", metavar="TYPE",
+              help="Only nodes of this type (e.g. Target, carrier, step).")
+@click.option("--by", type=click.Choice(["pagerank", "degree", "betweenness"]), default="pagerank",
+              show_default=True, help="Sort by this metric.")
+@click.option("--top", type=click.IntRange(1), default=20, show_default=True,
+              help="How many nodes (per type with --per-type).")
+@click.option("--per-type", is_flag=True, help="The top nodes of every type.")
+@click.option("--samples", type=click.IntRange(1), metavar="N",
+              help="Estimate betweenness from N pivot nodes (faster on a large graph) [default: exact].")
+@format_option
+@click.pass_obj
+def hubs(settings, node_type: str | None, by: str, top: int, per_type: bool, samples: int | None,
+         fmt: str) -> None:
+    """Degree, betweenness and PageRank per node (studies folded into formulation links)."""
+    from kg.hubs import degree_correlation, top_per_family
+    from kg.hubs import hubs as hub_scores
+    from kg.node_types import type_name
+
+    wanted = type_name(node_type) if node_type else None
+    with _graphs(settings, full=False, collapsed=True) as (_, graph):
+        scores = hub_scores(graph, wanted, by, samples)
+    click.echo(DEGREE_BIAS_NOTE.format(**degree_correlation(scores)), err=True)
+    shown = top_per_family(scores, top) if per_type else scores[:top]
+    columns = ["label", "type", "degree", "betweenness", "pagerank", "type_rank"]
+    _emit(columns, [[s.label, s.type, s.degree, s.betweenness, s.pagerank, s.type_rank] for s in shown], fmt,
+          [s.record() for s in shown])
+
+
+# ------------------------------------------------------------------------------------------------- gaps
+
+@click.command()
+@click.option("--show", default=",".join(SECTIONS), show_default=True, metavar="SECTION,…",
+              help="Sections: whitespace, weak, biology, hypotheses.")
+@click.option("--top", type=click.IntRange(1), default=15, show_default=True,
+              help="Rows per section (per matrix for whitespace); JSON lists everything.")
+@click.option("--damping", type=click.FloatRange(0), default=0.4, show_default=True,
+              help="DWPC damping exponent w (0 = plain path count).")
+@click.option("--paths", "path_count", type=click.IntRange(0), default=3, show_default=True,
+              help="Supporting paths shown per hypothesis.")
+@format_option
+@click.pass_obj
+def gaps(settings, show: str, top: int, damping: float, path_count: int, fmt: str) -> None:
+    """White space, weak evidence, unaddressed biology and DWPC-ranked carrier family → step hypotheses."""
+    from kg import gaps as gap_analysis
+
+    sections = [s.strip() for s in show.split(",") if s.strip()]
+    unknown = sorted(set(sections) - set(SECTIONS))
+    if unknown or not sections:
+        raise QueryError(f"unknown section(s) {', '.join(unknown) or '(none)'}; use {', '.join(SECTIONS)}")
+    if fmt in ("csv", "tsv") and len(sections) > 1:
+        raise QueryError(f"{fmt} holds one table: choose one section with --show")
+    found: dict[str, list[dict]] = {}
+    with _graphs(settings, collapsed="hypotheses" in sections) as (_, graph, *collapsed):
+        if "whitespace" in sections:
+            found["whitespace"] = gap_analysis.white_space(graph)
+        if "weak" in sections:
+            found["weak"] = gap_analysis.weak_evidence(graph)
+        if "biology" in sections:
+            found["biology"] = gap_analysis.unaddressed_biology(graph)
+        if "hypotheses" in sections:
+            ranked, lifted = gap_analysis.hypotheses(graph, collapsed[0], damping)
+            found["hypotheses"] = [h.record(lifted, path_count) for h in ranked]
+    if fmt == "json":
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+        return
+    for name, records in found.items():
+        if fmt in ("table", "md"):
+            click.echo(f"\n## {SECTION_TITLES[name]} ({len(records)})\n")
+        shown = _top_per_matrix(records, top) if name == "whitespace" else records[:top]
+        shown = [{k: v for k, v in r.items() if not k.endswith("_node")} for r in shown]
+        if shown:
+            _emit(list(shown[0]), [list(r.values()) for r in shown], fmt)
+
+
+SECTION_TITLES = {
+    "whitespace": "white space: empty cells of carrier family × step, target × step, mechanism family × site",
+    "weak": "cascade steps and targets with no evidence beyond in vitro / ex vivo",
+    "biology": "targets involved in a step where no formulation targeting them acts",
+    "hypotheses": "carrier family → step hypotheses ranked by DWPC",
+}
+
+
+def _top_per_matrix(cells: list[dict], top: int) -> list[dict]:
+    seen: dict[str, int] = {}
+    kept = []
+    for cell in cells:
+        seen[cell["matrix"]] = seen.get(cell["matrix"], 0) + 1
+        if seen[cell["matrix"]] <= top:
+            kept.append(cell)
+    return kept
+
+
+COMMANDS = [paths, reach, hubs, gaps]

@@ -1,0 +1,124 @@
+"""Commands that ask questions: ``queries`` (the library), ``query NAME``, ``sparql TEXT``."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import click
+
+from kg.errors import QueryError
+
+FORMATS = ("table", "csv", "tsv", "md", "json")
+
+
+def output_options(command):
+    """``--format``, ``--limit`` and ``--iris``, shared by ``query`` and ``sparql``."""
+    command = click.option("--iris", is_flag=True,
+                           help="Also show the IRI of every entity (a <column>_iri column next to its label)."
+                           )(command)
+    command = click.option("--limit", type=click.IntRange(min=0), default=None,
+                           help="Show at most this many rows.")(command)
+    command = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                           help="Output: a table, CSV, TSV, Markdown, or SPARQL 1.1 JSON results.")(command)
+    return click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+                        help="A query parameter; repeat for several. Entities by name, CURIE or IRI."
+                        )(command)
+
+
+def emit(result, fmt: str, limit: int | None, iris: bool) -> None:
+    """Print a :class:`kg.results.Result`; counts go to stderr so that stdout stays clean."""
+    from kg.formatting import render_rows
+
+    shown = result.head(limit)
+    if fmt == "json":
+        click.echo(shown.to_sparql_json())
+    else:
+        columns, rows = shown.table(iris=iris, full_iris=fmt in ("csv", "tsv"))
+        click.echo(render_rows(columns, rows, fmt))
+    if len(shown) < len(result):
+        click.echo(f"({len(shown)} of {len(result)} rows shown)", err=True)
+    elif fmt == "table":
+        click.echo(f"({len(result)} row{'' if len(result) == 1 else 's'})", err=True)
+
+
+@click.command()
+@click.argument("name", required=False)
+def queries(name: str | None) -> None:
+    """List the named queries, or show one (parameters and SPARQL) with NAME."""
+    from kg.library import get_query, load_library
+
+    library = load_library()
+    if name:
+        q = get_query(library, name)
+        click.echo(f"{q.name} — {q.title}\n\n{textwrap.fill(q.description, 100)}\n")
+        for p in q.params:
+            click.echo(f"  --param {p.name}=…   {p.describe()}")
+            if p.help:
+                click.echo(f"      {p.help}")
+        example = "".join(f" --param {p.name}='{p.example}'" for p in q.params if p.example and p.required)
+        click.echo(f"\nexample:  kg query {q.name}{example}")
+        click.echo("\n" + q.text.rstrip())
+        return
+    for q in library.values():
+        click.echo(f"{q.name} — {q.title}")
+        click.echo(textwrap.fill(q.description, 100, initial_indent="    ", subsequent_indent="    "))
+        click.echo(textwrap.fill(f"parameters: {q.signature()}", 100, initial_indent="    ",
+                                 subsequent_indent="        "))
+    click.echo(f"\n{len(library)} queries; `kg queries NAME` shows one, "
+               "`kg query NAME --param key=value` runs it.")
+
+
+@click.command()
+@click.argument("name")
+@output_options
+@click.pass_obj
+def query(settings, name: str, params: tuple[str, ...], fmt: str, limit: int | None, iris: bool) -> None:
+    """Run the named query NAME (see `kg queries`)."""
+    from kg.params import parse_assignments
+
+    given = parse_assignments(params)
+    with settings.open_kg() as graph:
+        emit(graph.query(name, **given), fmt, limit, iris)
+
+
+@click.command()
+@click.argument("text", required=False)
+@click.option("--file", "-f", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read the query from a file (a header may declare typed parameters, as in kg/queries).")
+@output_options
+@click.pass_obj
+def sparql(settings, text: str | None, file: Path | None, params: tuple[str, ...], fmt: str,
+           limit: int | None, iris: bool) -> None:
+    """Run a free SPARQL query (TEXT, or --file); the project prefixes (nmo:, target:, …) are predefined.
+
+    Parameters bind variables: `--param target=CXCR4` binds ?target to the entity called CXCR4;
+    `--param text='"some text"'` binds a string literal. CONSTRUCT/DESCRIBE results print as Turtle.
+    """
+    import pyoxigraph as ox
+
+    from kg.params import parse_assignments
+    from kg.prefixes import PREFIXES
+
+    if (text is None) == (file is None):
+        raise QueryError("give the query as an argument or with --file, not both and not neither")
+    query_text = text if text is not None else file.read_text(encoding="utf-8")
+    given = parse_assignments(params)
+    with settings.open_kg() as graph:
+        result = graph.sparql(query_text, **given)
+    if isinstance(result, bool):
+        if fmt == "json":
+            import json
+
+            from kg.results import boolean_json
+
+            click.echo(json.dumps(boolean_json(result)))
+        else:
+            click.echo("true" if result else "false")
+    elif isinstance(result, list):
+        click.echo(ox.serialize(result, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode())
+    else:
+        emit(result, fmt, limit, iris)
+
+
+COMMANDS = [queries, query, sparql]

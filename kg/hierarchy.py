@@ -1,0 +1,103 @@
+"""The SKOS hierarchies (carrier types, mechanisms) in a projection: families, and the graph lifted to them.
+
+A concept's **family** is its top-level ancestor, with one exception: when a hierarchy has a single
+root that has children (``nanocarrier`` above every carrier type), that root says nothing and the
+families are its children. So carrier families are ``lipid-based nanocarrier``, ``polymeric
+nanocarrier`` …, and mechanism families the mechanism roots (``immune activation``, ``cytotoxicity`` …).
+A concept with no parent and no children is its own family; the catch-all root is its own family too.
+
+>>> import networkx as nx
+>>> g = nx.MultiDiGraph()
+>>> for n in ("root", "lipid", "liposome", "peg-liposome", "polymer"):
+...     g.add_node(n, type="CarrierType", label=n)
+>>> for child, parent in [("lipid", "root"), ("polymer", "root"), ("liposome", "lipid"),
+...                       ("peg-liposome", "liposome")]:
+...     _ = g.add_edge(child, parent, key=BROADER, pred=BROADER)
+>>> families(g, "CarrierType")["peg-liposome"], families(g, "CarrierType")["root"]
+({'lipid'}, {'root'})
+>>> catch_all_root(g, "CarrierType")
+'root'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+BROADER = "skos:broader"
+HIERARCHICAL_TYPES = ("CarrierType", "Mechanism")
+
+
+def _parents(graph: nx.MultiDiGraph, node_type: str) -> dict[str, set[str]]:
+    """Each concept of ``node_type`` → its skos:broader parents of the same type."""
+    concepts = [n for n, d in graph.nodes(data=True) if d.get("type") == node_type]
+    return {n: {v for _, v, k in graph.out_edges(n, keys=True)
+                if k == BROADER and graph.nodes[v].get("type") == node_type} for n in concepts}
+
+
+def _catch_all(parents: dict[str, set[str]]) -> str | None:
+    has_children = {p for ps in parents.values() for p in ps}
+    branching_roots = [n for n, ps in parents.items() if not ps and n in has_children]
+    return branching_roots[0] if len(branching_roots) == 1 else None
+
+
+def catch_all_root(graph: nx.MultiDiGraph, node_type: str) -> str | None:
+    """The single root above every family of the hierarchy (``nanocarrier``), if it has one."""
+    return _catch_all(_parents(graph, node_type))
+
+
+def families(graph: nx.MultiDiGraph, node_type: str) -> dict[str, set[str]]:
+    """Each concept of ``node_type`` → its families (usually one; more under several parents)."""
+    parents = _parents(graph, node_type)
+    catch_all = _catch_all(parents)
+    found: dict[str, set[str]] = {}
+
+    def tops(node: str, seen: frozenset[str]) -> set[str]:
+        if node in found:
+            return found[node]
+        ups = {p for p in parents[node] if p not in seen and p != catch_all}
+        if not ups:
+            return {node}
+        return set().union(*(tops(p, seen | {node}) for p in ups))
+
+    for node in parents:
+        found[node] = tops(node, frozenset())
+    return found
+
+
+def lift_to_families(graph: nx.MultiDiGraph, node_type: str) -> nx.MultiDiGraph:
+    """A copy of ``graph`` in which every link to a concept of ``node_type`` goes to its family instead.
+
+    The hierarchy's own skos:broader links and the concepts that are not families are dropped; parallel
+    links that now coincide are merged (their ``sources`` and ``studies`` united, best ``evidence`` kept).
+    """
+    family_of = families(graph, node_type)
+    lifted = graph.__class__()
+    lifted.graph.update(graph.graph)
+    for node, attrs in graph.nodes(data=True):
+        if node not in family_of or family_of[node] == {node}:
+            lifted.add_node(node, **attrs)
+    for u, v, key, attrs in graph.edges(keys=True, data=True):
+        if key == BROADER and u in family_of:
+            continue
+        for a in family_of.get(u, {u}):
+            for b in family_of.get(v, {v}):
+                _merge_edge(lifted, a, b, key, attrs)
+    return lifted
+
+
+def _merge_edge(graph: nx.MultiDiGraph, u: str, v: str, key: str, attrs: dict) -> None:
+    if not graph.has_edge(u, v, key=key):
+        copied = {k: (list(x) if isinstance(x, list) else x) for k, x in attrs.items()}
+        graph.add_edge(u, v, key=key, **copied)
+        return
+    data = graph.edges[u, v, key]
+    for name in ("sources", "studies"):
+        if name in attrs:
+            data[name] = sorted(set(data.get(name, [])) | set(attrs[name]))
+    if "evidence" in attrs:
+        theirs = (attrs["evidence"], attrs.get("evidence_label", ""))
+        if theirs > (data.get("evidence", 0), data.get("evidence_label", "")):
+            data["evidence"], data["evidence_label"] = theirs

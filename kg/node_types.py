@@ -1,0 +1,64 @@
+"""The model's classes as node types of the projection: their order, families and short names.
+
+A node's ``type`` is its most specific class, its ``family`` the top-level class it belongs to
+(``SmallMolecule`` → ``Agent``). A type name in a command (``--via``, ``--type``) may be a class name
+in any case, or a short name such as ``carrier`` or ``step``.
+
+>>> type_name("carrier"), type_name("cascadestep"), type_name("Target")
+('CarrierType', 'CascadeStep', 'Target')
+>>> node_matches({"type": "SmallMolecule", "family": "Agent", "types": ["SmallMolecule"]}, "Agent")
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from kg.errors import QueryError
+
+# Most specific first: a node's ``type`` is the first of its classes in this order.
+AGENT_TYPES = ("SiRNA", "MiRNA", "MRNA", "Plasmid", "NucleicAcid", "Antibody", "Peptide", "Protein",
+               "PhotoactiveAgent", "ImagingAgent", "CellTherapy", "SmallMolecule", "Material",
+               "TargetingLigand", "Agent")
+TARGET_TYPES = ("MolecularTarget", "CellPopulation", "Target")
+TYPE_ORDER = (
+    "FormulationStrategy", "Formulation", "Study", "ClinicalTrial", "RegulatoryApproval", *AGENT_TYPES,
+    *TARGET_TYPES, "CarrierType", "Mechanism", "CascadeStep", "CancerType", "Organ", "TherapyModality",
+    "EvidenceLevel", "Agency", "DrugClass", "SourceDocument",
+)
+FAMILY = {
+    **{t: "Agent" for t in AGENT_TYPES},
+    **{t: "Target" for t in TARGET_TYPES},
+    "FormulationStrategy": "Formulation",
+}
+# Node types that qualify a statement rather than take part in it: path and hub analysis leave them
+# out (their information is on the edges: ``evidence`` and ``sources``).
+QUALIFIER_TYPES = ("SourceDocument", "EvidenceLevel")
+
+SHORT_NAMES = {
+    "carrier": "CarrierType", "mechanism": "Mechanism", "step": "CascadeStep", "target": "Target",
+    "formulation": "Formulation", "study": "Study", "agent": "Agent", "drug": "Agent", "cargo": "Agent",
+    "ligand": "Agent", "cancer": "CancerType", "site": "Organ", "organ": "Organ",
+    "modality": "TherapyModality", "evidence": "EvidenceLevel", "trial": "ClinicalTrial",
+    "approval": "RegulatoryApproval", "source": "SourceDocument", "drugclass": "DrugClass",
+}
+_BY_FOLDED = {t.casefold(): t for t in TYPE_ORDER} | SHORT_NAMES
+
+
+def family_of_type(node_type: str) -> str:
+    """Top-level class of a type (``SmallMolecule`` → ``Agent``)."""
+    return FAMILY.get(node_type, node_type)
+
+
+def type_name(text: str) -> str:
+    """The class name meant by ``text`` (a class name in any case, or a short name); else a QueryError."""
+    found = _BY_FOLDED.get(text.strip().casefold())
+    if found is None:
+        raise QueryError(f"unknown node type {text!r}; use one of: {', '.join(sorted(SHORT_NAMES))} "
+                         f"or a class name ({', '.join(TYPE_ORDER)})")
+    return found
+
+
+def node_matches(attrs: Mapping, node_type: str) -> bool:
+    """True when a node with these attributes is of ``node_type`` (its type, family or any class)."""
+    return node_type in (attrs.get("type"), attrs.get("family")) or node_type in attrs.get("types", ())

@@ -1,0 +1,113 @@
+"""Queries run in worker processes, so that a query over its time limit can really be stopped.
+
+Each worker (:mod:`kg.server.worker`, a plain ``python -m`` subprocess) opens the built store read-only
+once and answers one query at a time. A query that runs past the timeout gets its worker killed and
+replaced; the client gets a 503. At most ``workers`` queries run at once; further requests wait (up to
+the timeout) for a free worker.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from kg.server.protocol import Answer
+
+PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder that holds the kg package
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one query may cost: seconds, result rows (or triples), and queries running at once."""
+
+    timeout: float = 30.0
+    max_rows: int = 10_000
+    workers: int = 2
+
+
+class _Worker:
+    """One worker subprocess and the two ends of its channel."""
+
+    def __init__(self, store_path: Path, max_rows: int):
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
+        command = [sys.executable, "-m", "kg.server.worker", str(store_path), str(max_rows)]
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        self.requests = Connection(os.dup(self.process.stdin.fileno()), readable=False)
+        self.answers = Connection(os.dup(self.process.stdout.fileno()), writable=False)
+        self.process.stdin.close()
+        self.process.stdout.close()
+
+    def stop(self) -> None:
+        self.requests.close()
+        try:
+            self.process.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        self.answers.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=5)
+
+
+class QueryExecutor:
+    """A small pool of query worker processes over one built store."""
+
+    def __init__(self, store_path: Path, limits: Limits | None = None):
+        self.store_path = Path(store_path)
+        self.limits = limits or Limits()
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._workers: list[_Worker] = []
+        for _ in range(max(1, self.limits.workers)):
+            self._idle.put(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self.store_path, self.limits.max_rows)
+        with self._lock:
+            self._workers.append(worker)
+        return worker
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.kill()
+        worker.requests.close()
+        worker.answers.close()
+        with self._lock:
+            if worker in self._workers:
+                self._workers.remove(worker)
+        self._idle.put(self._spawn())
+
+    def run(self, query: str, accept: str = "", explicit_format: str = "") -> Answer:
+        """Answer one query within the time limit."""
+        timeout = self.limits.timeout
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            return Answer.error(503, f"all {self.limits.workers} query workers stayed busy for "
+                                     f"{timeout:g} s; try again later")
+        try:
+            worker.requests.send((query, accept, explicit_format))
+            if worker.answers.poll(timeout):
+                answer = worker.answers.recv()
+                self._idle.put(worker)
+                return answer
+        except (EOFError, OSError):
+            self._replace(worker)
+            return Answer.error(500, "the query worker failed; the query was not answered")
+        self._replace(worker)
+        return Answer.error(503, f"the query ran longer than the server's time limit of {timeout:g} s "
+                                 "and was stopped (kg serve --timeout)")
+
+    def close(self) -> None:
+        """Stop every worker."""
+        with self._lock:
+            workers, self._workers = self._workers, []
+        for worker in workers:
+            worker.stop()

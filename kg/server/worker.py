@@ -1,0 +1,32 @@
+"""A query worker process (``python -m kg.server.worker STORE MAX_ROWS``), started by
+:class:`kg.server.executor.QueryExecutor`: it opens the built store read-only and answers
+``(query, accept, format)`` messages on stdin with :class:`kg.server.protocol.Answer` objects on stdout
+(``multiprocessing.connection`` framing) until stdin closes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from multiprocessing.connection import Connection
+
+
+def main(argv: list[str] | None = None) -> None:
+    import pyoxigraph as ox
+
+    from kg.server.protocol import evaluate
+
+    store_path, max_rows = (argv or sys.argv[1:])[:2]
+    requests = Connection(os.dup(0), writable=False)
+    answers = Connection(os.dup(1), readable=False)
+    os.dup2(2, 1)  # anything printed goes to stderr, never into the answer channel
+    store = ox.Store.read_only(store_path)
+    while True:
+        try:
+            query, accept, explicit_format = requests.recv()
+        except (EOFError, OSError):
+            return
+        answers.send(evaluate(store, query, accept, explicit_format, int(max_rows)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""Any SPARQL 1.1 endpoint over HTTP (SPARQL 1.1 Protocol), and pushing a graph to a Graph Store.
+
+Queries are POSTed as ``application/x-www-form-urlencoded``; results come back as SPARQL JSON (SELECT,
+ASK) or N-Triples (CONSTRUCT, DESCRIBE) and are parsed by pyoxigraph, so terms are the same as with
+the embedded store. The project prefixes are declared in front of every query.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError, StoreError
+from kg.prefixes import sparql_prologue
+from kg.store.base import Row, Store
+
+ENDPOINT_ENV = "NANOMET_KG_ENDPOINT"
+SELECT_ACCEPT = "application/sparql-results+json"
+GRAPH_ACCEPT = "application/n-triples"
+DEFAULT_TIMEOUT = 60.0
+
+
+def _http(request: urllib.request.Request, timeout: float) -> bytes:
+    """The response body; HTTP errors become :class:`QueryError` (4xx) or :class:`StoreError`."""
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.read()
+    except urllib.error.HTTPError as err:
+        detail = err.read().decode("utf-8", "replace").strip()[:500]
+        kind = QueryError if 400 <= err.code < 500 else StoreError
+        raise kind(f"{request.full_url} answered HTTP {err.code}: {detail or err.reason}") from None
+    except (urllib.error.URLError, OSError) as err:
+        reason = getattr(err, "reason", err)
+        raise StoreError(f"cannot reach the endpoint {request.full_url}: {reason}") from None
+
+
+class RemoteStore(Store):
+    name = "remote"
+
+    def __init__(self, endpoint: str, timeout: float = DEFAULT_TIMEOUT):
+        if urllib.parse.urlparse(endpoint).scheme not in ("http", "https"):
+            raise StoreError(f"not an http(s) endpoint URL: {endpoint!r}")
+        self.endpoint = endpoint
+        self.timeout = timeout
+
+    def _post(self, query: str, accept: str) -> bytes:
+        body = urllib.parse.urlencode({"query": sparql_prologue() + query}).encode()
+        request = urllib.request.Request(self.endpoint, data=body, method="POST", headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
+        return _http(request, self.timeout)
+
+    def _results(self, query: str):
+        data = self._post(query, SELECT_ACCEPT)
+        try:
+            return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as err:
+            raise StoreError(f"{self.endpoint} sent results that are not SPARQL JSON: {err}") from None
+
+    def _select(self, query):
+        result = self._results(query)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("not a SELECT query")
+        names = [v.value for v in result.variables]
+        rows: list[Row] = []
+        for solution in result:
+            rows.append({name: solution[name] for name in names if solution[name] is not None})
+        return names, rows
+
+    def _ask(self, query):
+        result = self._results(query)
+        if not isinstance(result, ox.QueryBoolean):
+            raise QueryError("not an ASK query")
+        return bool(result)
+
+    def _construct(self, query):
+        data = self._post(query, GRAPH_ACCEPT)
+        try:
+            return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+        except SyntaxError as err:
+            raise StoreError(f"{self.endpoint} sent a graph that is not N-Triples: {err}") from None
+
+
+def push(triples: Iterable[ox.Triple], graph_store: str, replace: bool = True,
+         timeout: float = DEFAULT_TIMEOUT) -> None:
+    """Send triples to the default graph of a SPARQL 1.1 Graph Store (HTTP PUT replaces, POST adds).
+
+    ``graph_store`` is the store's URL, e.g. ``http://127.0.0.1:7878/store`` for ``oxigraph serve``.
+    """
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    separator = "&" if "?" in graph_store else "?"
+    request = urllib.request.Request(f"{graph_store}{separator}default", data=data,
+                                     method="PUT" if replace else "POST",
+                                     headers={"Content-Type": GRAPH_ACCEPT})
+    _http(request, timeout)

@@ -1,0 +1,122 @@
+"""Build a view of the knowledge graph: choose the subgraph, gather the tooltips, render the page.
+
+>>> import kg, kg.views                                                  # doctest: +SKIP
+>>> kg.views.build_view(kg.open(), focus="CD44", depth=2).write("cd44.html")   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg.errors import QueryError
+from kg.views.subgraphs import DEFAULT_MAX_NODES, Selection
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from kg.api import KG
+    from kg.store.base import Store
+
+DEFAULT_DEPTH = 2
+DEFAULT_MAX_HOPS = 3
+DEFAULT_PATH_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class View:
+    """A rendered view: the page and what it shows."""
+
+    title: str
+    html: str
+    nodes: int
+    edges: int
+    notes: tuple[str, ...] = ()
+
+    def write(self, path: Path | str) -> Path:
+        """Write the page (UTF-8) and return its path."""
+        path = Path(path)
+        path.write_text(self.html, encoding="utf-8")
+        return path
+
+    def _repr_html_(self) -> str:
+        """Shown inline by Jupyter, in a sandboxed frame of its own."""
+        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" sandbox="allow-scripts" '
+                f'style="width:100%;height:720px;border:1px solid #ddd"></iframe>')
+
+
+class _Graphs:
+    """The two projections of a store: studies folded into formulation links (default) or kept as nodes."""
+
+    def __init__(self, store: Store, studies: bool):
+        from kg.projection import projection
+
+        self.store = store
+        self.full = projection(store)
+        self.graph = self.full if studies else projection(store, collapse_studies=True)
+
+    def node(self, name: str) -> str:
+        """The IRI ``name`` resolves to; a study switches the view to the projection with studies."""
+        from kg.resolve import resolve
+
+        iri = resolve(self.store, name).value
+        if iri not in self.graph and iri in self.full:
+            self.graph = self.full
+        if iri not in self.graph:
+            raise QueryError(f"{name!r} is not an entity the views draw (it has no links to other entities)")
+        return iri
+
+
+def select(store: Store, *, focus: str | None = None, depth: int = DEFAULT_DEPTH, query: str | None = None,
+           params: Mapping[str, object] | None = None, paths: tuple[str, str] | None = None,
+           max_hops: int = DEFAULT_MAX_HOPS, limit: int = DEFAULT_PATH_LIMIT, studies: bool = False,
+           max_nodes: int = DEFAULT_MAX_NODES) -> tuple[Selection, nx.MultiDiGraph]:
+    """The selection asked for (at most one of ``focus``, ``query``, ``paths``; none: the whole graph) and
+    the projection with studies (the tooltips' source of study evidence and citations)."""
+    from kg.views import subgraphs as choose
+
+    asked = [what for what, given in (("focus", focus), ("query", query), ("paths", paths)) if given]
+    if len(asked) > 1:
+        raise QueryError(f"choose one of focus, query and paths (got {' and '.join(asked)})")
+    graphs = _Graphs(store, studies)
+    if focus:
+        centre = graphs.node(focus)
+        return choose.ego(graphs.graph, centre, depth, max_nodes), graphs.full
+    if paths:
+        source, target = (graphs.node(name) for name in paths)
+        return choose.paths_between(graphs.graph, source, target, max_hops, limit), graphs.full
+    if query:
+        import pyoxigraph as ox
+
+        from kg.api import KG
+
+        api = KG(store)
+        bound = api.bind(api.named(query), dict(params or {}))
+        result = api.query(query, **dict(params or {}))
+        iris = {t.value for row in result.bindings for t in row.values()}
+        if any(graphs.full.nodes[i]["type"] == "Study" for i in iris if i in graphs.full):
+            graphs.graph = graphs.full
+        shown = ", ".join(f"{k}={v}" for k, v in (params or {}).items())
+        title = f"Query {query}" + (f" ({shown})" if shown else "")
+        anchors = [t.value for t in bound.values() if isinstance(t, ox.NamedNode)]
+        selection = choose.query_result(graphs.graph, result.variables, result.bindings, title, max_nodes,
+                                        anchors)
+        return selection, graphs.full
+    return choose.whole(graphs.graph, max_nodes), graphs.full
+
+
+def build_view(source: Store | KG, *, title: str | None = None, **how) -> View:
+    """Render a view of ``source`` (a store or a :class:`kg.api.KG`); ``how`` as for :func:`select`."""
+    from kg.views.details import load_details
+    from kg.views.render import render_html
+
+    store = getattr(source, "store", source)
+    selection, full = select(store, **how)
+    if title:
+        selection.title = title
+    page = render_html(selection, load_details(store, full))
+    return View(selection.title, page, selection.graph.number_of_nodes(), selection.graph.number_of_edges(),
+                tuple(selection.notes))

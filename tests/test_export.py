@@ -1,0 +1,136 @@
+"""`kg export`: every format is deterministic (byte-identical twice, and from two different engines whose
+blank-node ids differ) and parses back to the same graph."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.export import canonical, stable_blank_nodes, to_kgx
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
+
+
+@pytest.fixture
+def export(query_store_path, tmp_path, monkeypatch):
+    monkeypatch.delenv("NANOMET_KG_ENDPOINT", raising=False)
+
+    def run(fmt: str, name: str, *options: str):
+        out = tmp_path / name
+        args = ["--store", str(query_store_path), *options, "export", "--format", fmt, "--out", str(out)]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        return out
+
+    return run
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld", "graphml"])
+def test_export_is_byte_identical_twice(export, fmt):
+    assert export(fmt, f"a.{fmt}").read_bytes() == export(fmt, f"b.{fmt}").read_bytes()
+
+
+def test_export_does_not_depend_on_the_engine(export, query_sources, monkeypatch, tmp_path):
+    """rdflib numbers blank nodes differently from Oxigraph; the exported bytes are the same."""
+    root = tmp_path / "root"
+    shutil.copytree(query_sources.ontology, root / "ontology")
+    shutil.copytree(query_sources.triples, root / "data" / "triples")
+    monkeypatch.setenv("NANOMET_KG_DATA", str(root))
+    for fmt in ("ttl", "nt", "jsonld"):
+        from_rdflib = export(fmt, f"rd.{fmt}", "--backend", "rdflib")
+        assert export(fmt, f"ox.{fmt}").read_bytes() == from_rdflib.read_bytes()
+
+
+@pytest.mark.parametrize("fmt", sorted(RDF_FORMATS))
+def test_rdf_exports_parse_back_to_the_same_graph(export, query_store, fmt):
+    data = export(fmt, f"kg.{fmt}").read_bytes()
+    parsed = [q.triple for q in ox.parse(data, format=RDF_FORMATS[fmt])]
+    assert canonical(parsed) == canonical(query_store.triples())
+    assert len(parsed) == len(query_store)
+
+
+def test_blank_nodes_get_labels_from_their_content():
+    p, o = ox.NamedNode("http://e/p"), ox.NamedNode("http://e/o")
+    two = ox.Literal("2")
+    first = stable_blank_nodes([ox.Triple(ox.BlankNode("x1"), p, o), ox.Triple(ox.BlankNode("x2"), p, two)])
+    again = stable_blank_nodes([ox.Triple(ox.BlankNode("zz"), p, two), ox.Triple(ox.BlankNode("yy"), p, o)])
+    assert sorted(map(str, first)) == sorted(map(str, again))
+    twins = stable_blank_nodes([ox.Triple(ox.BlankNode("a"), p, o), ox.Triple(ox.BlankNode("b"), p, o)])
+    assert len({t.subject.value for t in twins}) == 2  # identical content, still two nodes
+
+
+def test_turtle_is_readable_and_sorted(export):
+    text = export("ttl", "kg.ttl").read_text()
+    prefixes = [line.split()[1] for line in text.splitlines() if line.startswith("@prefix")]
+    assert prefixes == sorted(prefixes) and "target:" in prefixes
+    assert 'target:cxcr4 a nmo:MolecularTarget' in text
+    subjects = [line.split()[0] for line in text.splitlines() if line and not line[0].isspace()
+                and not line.startswith("@")]
+    assert subjects.index("agency:fda") < subjects.index("form:fixture-gold") < subjects.index("target:cxcr4")
+    assert subjects[-1].startswith("_:b")  # the statements (blank nodes) come last
+
+
+def test_jsonld_uses_the_project_prefixes(export):
+    document = json.loads(export("jsonld", "kg.jsonld").read_text())
+    assert document["@context"]["target"] == "https://w3id.org/nanomet-kg/id/target/"
+    node = next(n for n in document["@graph"] if n["@id"] == "target:cxcr4")
+    assert node["@type"] == ["nmo:MolecularTarget"] and node["rdfs:label"] == [{"@value": "CXCR4"}]
+
+
+def test_graphml_parses_back_with_networkx(export, query_store):
+    import networkx as nx
+
+    graph = nx.read_graphml(export("graphml", "kg.graphml"))
+    triples = query_store.triples()
+    links = [t for t in triples if not isinstance(t.object, ox.Literal) and t.predicate.value != RDF_TYPE]
+    resources = {t.subject for t in triples} | {t.object for t in links}
+    assert graph.number_of_nodes() == len(resources)
+    assert graph.number_of_edges() == len(links)
+    cxcr4 = graph.nodes["target:cxcr4"]
+    assert cxcr4["label"] == "CXCR4" and cxcr4["types"] == "nmo:MolecularTarget"
+    assert cxcr4["iri"] == "https://w3id.org/nanomet-kg/id/target/cxcr4"
+    assert {d["predicate"] for _, _, d in graph.out_edges("target:cxcr4", data=True)} == {"nmo:involvedIn"}
+
+
+def _tsv(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode()), delimiter="\t"))
+
+
+def test_kgx_nodes_and_edges(export, query_store):
+    folder = export("kgx", "kgx")
+    nodes, edges = _tsv((folder / "nodes.tsv").read_bytes()), _tsv((folder / "edges.tsv").read_bytes())
+    ids = [n["id"] for n in nodes]
+    assert ids == sorted(ids) and len(ids) == len(set(ids))
+    assert all(n["category"].startswith("biolink:") for n in nodes)
+    by_id = {n["id"]: n for n in nodes}
+    assert by_id["target:cxcr4"]["category"] == "biolink:BiologicalEntity"
+    assert by_id["agent:amd3100"]["synonym"] == "plerixafor"
+    assert by_id["form:fixture-gold"]["category"] == "biolink:ChemicalMixture"
+    assert all(e["subject"] in by_id and e["object"] in by_id for e in edges)
+    assert all(e["predicate"].startswith("biolink:") and e["original_predicate"] for e in edges)
+    involved = next(e for e in edges if (e["subject"], e["original_predicate"], e["object"])
+                    == ("target:cxcr4", "nmo:involvedIn", "step:extravasation"))
+    assert involved["predicate"] == "biolink:participates_in"
+    assert involved["citations"] == "NH2026 l.160-165 [9, 45]"  # from the reified statement
+    assert involved["publications"] == "doi:10.1039/D6NH00023A"
+    study = next(e for e in edges if e["subject"] == "study:fixture-3" and e["object"] == "organ:bone")
+    assert study["citations"] == "CMR2022 §6 [30]"  # the study's own provenance
+    assert to_kgx(query_store.triples()) == to_kgx(reversed(query_store.triples()))
+
+
+def test_kgx_needs_a_folder_and_stdout_works_for_files(query_store_path, query_store, monkeypatch):
+    monkeypatch.delenv("NANOMET_KG_ENDPOINT", raising=False)
+    result = CliRunner().invoke(main, ["--store", str(query_store_path), "export", "--format", "kgx"])
+    assert result.exit_code == 1 and "give a folder with --out" in result.output
+    nt = CliRunner().invoke(main, ["--store", str(query_store_path), "export", "--format", "nt"])
+    assert nt.exit_code == 0
+    lines = nt.stdout_bytes.decode().splitlines()
+    assert lines == sorted(lines) and len(lines) == len(query_store)

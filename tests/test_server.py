@@ -1,0 +1,207 @@
+"""`kg serve` as a standard SPARQL 1.1 Protocol endpoint, driven by SPARQLWrapper (a real client) and
+plain HTTP: methods, content negotiation, CORS, read-only, the time limit and the result-size cap."""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from SPARQLWrapper import CSV, JSON, POST, SELECT, TSV, TURTLE, XML, SPARQLWrapper
+
+from kg.api import KG
+from kg.library import load_library
+from kg.server.app import make_server
+from kg.server.executor import Limits
+
+pytestmark = pytest.mark.slow
+
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def serve(store_path, **limits):
+    server = make_server(store_path, port=0, limits=Limits(**limits), quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def stop(server) -> None:
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def endpoint(query_store_path):
+    server = serve(query_store_path, timeout=20, max_rows=200)
+    yield server.url + "/sparql"
+    stop(server)
+
+
+def http(url: str, data: bytes | None = None, method: str | None = None, **headers):
+    """(status, headers, body) without raising on 4xx/5xx."""
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers, err.read()
+
+
+def wrapper(endpoint: str, query: str, fmt=JSON, method=None) -> SPARQLWrapper:
+    client = SPARQLWrapper(endpoint)
+    client.setQuery(query)
+    client.setReturnFormat(fmt)
+    if method:
+        client.setMethod(method)
+    return client
+
+
+def test_sparqlwrapper_json_get_and_post(endpoint, query_store):
+    query = "SELECT ?t ?label WHERE { ?t a nmo:MolecularTarget ; rdfs:label ?label } ORDER BY ?label"
+    expected = [(r["t"].value, r["label"].value) for r in query_store.select(query)[1]]
+    for method in (None, POST):
+        data = wrapper(endpoint, query, JSON, method).query().convert()
+        assert data["head"]["vars"] == ["t", "label"]
+        assert [(b["t"]["value"], b["label"]["value"]) for b in data["results"]["bindings"]] == expected
+
+
+def test_sparqlwrapper_other_result_formats(endpoint):
+    query = "SELECT ?label WHERE { target:cxcr4 rdfs:label ?label }"
+    xml = wrapper(endpoint, query, XML).query().convert()
+    assert [n.firstChild.data for n in xml.getElementsByTagName("literal")] == ["CXCR4"]
+    as_csv = wrapper(endpoint, query, CSV).query().convert().decode()
+    assert list(csv.reader(io.StringIO(as_csv))) == [["label"], ["CXCR4"]]
+    as_tsv = wrapper(endpoint, query, TSV).query().convert().decode()
+    assert as_tsv.splitlines() == ["?label", '"CXCR4"']
+
+
+def test_sparqlwrapper_ask_and_construct(endpoint):
+    assert wrapper(endpoint, "ASK { target:cxcr4 nmo:involvedIn step:extravasation }").query().convert() == \
+        {"head": {}, "boolean": True}
+    construct = "CONSTRUCT WHERE { target:cxcr4 nmo:involvedIn ?step }"
+    turtle = wrapper(endpoint, construct, TURTLE).query().convert()
+    assert b"target:cxcr4 nmo:involvedIn step:" in turtle
+    graph = wrapper(endpoint, construct, JSON).query().convert()  # format=json on a graph: JSON-LD
+    assert len(graph) == 2
+
+
+@pytest.mark.parametrize("name", ["carriers-mechanisms", "systems-by-source", "step-coverage"])
+def test_named_queries_through_sparqlwrapper(endpoint, query_store, name):
+    # without its comments: SPARQLWrapper guesses the query form by searching the text for keywords, and
+    # takes "address" in a comment for ADD (an update)
+    text = "\n".join(line for line in load_library()[name].text.splitlines() if not line.startswith("#"))
+    client = wrapper(endpoint, text)
+    assert client.queryType == SELECT
+    bindings = client.query().convert()["results"]["bindings"]
+    api = KG(query_store).query(name)
+    lists = load_library()[name].lists  # list cells: the API sorts their items, the raw endpoint does not
+
+    def cell(column, value):
+        return "; ".join(sorted(value.split("; "))) if column in lists else value
+
+    as_json = [{k: cell(k, v["value"]) for k, v in row.items()} for row in bindings]
+    assert as_json == [{k: cell(k, t.value) for k, t in row.items()} for row in api.bindings]
+
+
+def test_updates_and_writes_are_refused(endpoint, query_store):
+    before = len(query_store)
+    client = SPARQLWrapper(endpoint)
+    client.setMethod(POST)
+    client.setQuery("INSERT DATA { <http://example.org/a> <http://example.org/b> <http://example.org/c> }")
+    with pytest.raises(urllib.error.HTTPError) as refused:  # SPARQLWrapper passes a 403 on as it is
+        client.query()
+    assert refused.value.code == 403
+    update = urllib.parse.urlencode({"update": "CLEAR ALL"}).encode()
+    assert http(endpoint, update, "POST")[0] == 403
+    assert http(endpoint, b"CLEAR ALL", "POST", **{"Content-Type": "application/sparql-update"})[0] == 403
+    as_query = urllib.parse.urlencode({"query": "DROP ALL"}).encode()
+    status, _, body = http(endpoint, as_query, "POST")
+    assert status == 403 and b"read-only" in body
+    for method in ("PUT", "DELETE", "PATCH"):
+        assert http(endpoint, b"<a> <b> <c> .", method)[0] == 405
+    assert len(query_store) == before
+
+
+def test_direct_query_post_and_negotiation(endpoint):
+    status, headers, body = http(endpoint, b"SELECT * WHERE { ?s a nmo:Organ }", "POST",
+                                 **{"Content-Type": "application/sparql-query",
+                                    "Accept": "text/csv;q=0.4, application/sparql-results+xml;q=0.9"})
+    assert status == 200 and headers["Content-Type"] == "application/sparql-results+xml"
+    assert body.count(b"<result>") == 2  # lung, bone
+    ask = endpoint + "?" + urllib.parse.urlencode({"query": "ASK {}"})
+    status, headers, _ = http(ask, Accept="image/png")
+    assert status == 406
+    turtle = http(endpoint + "?" + urllib.parse.urlencode({"query": "DESCRIBE organ:bone", "format": "ttl"}))
+    assert turtle[0] == 200 and turtle[1]["Content-Type"].startswith("text/turtle") and b'"bone"' in turtle[2]
+
+
+def test_bad_requests(endpoint):
+    syntax = http(endpoint + "?" + urllib.parse.urlencode({"query": "SELECT * WHERE { ?s ?p }"}))
+    assert syntax[0] == 400 and b"SPARQL syntax error at line 1, column" in syntax[2]
+    assert http(endpoint)[0] == 400
+    graphs = urllib.parse.urlencode({"query": "ASK {}", "default-graph-uri": "http://x"})
+    assert http(endpoint + "?" + graphs)[0] == 400
+    assert http(endpoint, b"query", "POST", **{"Content-Type": "image/png"})[0] == 415
+
+
+def test_cors_headers(endpoint):
+    status, headers, _ = http(endpoint + "?" + urllib.parse.urlencode({"query": "ASK {}"}),
+                              Origin="http://elsewhere.example")
+    assert status == 200 and headers["Access-Control-Allow-Origin"] == "*"
+    status, headers, _ = http(endpoint, method="OPTIONS", Origin="http://elsewhere.example",
+                              **{"Access-Control-Request-Method": "POST"})
+    assert status == 204 and "POST" in headers["Access-Control-Allow-Methods"]
+
+
+def test_result_size_cap(query_store_path):
+    server = serve(query_store_path, max_rows=3)
+    try:
+        query = urllib.parse.urlencode({"query": "SELECT ?s WHERE { ?s a nmo:CascadeStep }"})
+        status, _, body = http(f"{server.url}/sparql?{query}")
+        assert status == 413 and b"more than 3 rows" in body
+        small = urllib.parse.urlencode({"query": "SELECT ?s WHERE { ?s a nmo:CascadeStep } LIMIT 3"})
+        assert http(f"{server.url}/sparql?{small}")[0] == 200
+    finally:
+        stop(server)
+
+
+def test_time_limit_stops_the_query_and_the_server_goes_on(query_store_path):
+    server = serve(query_store_path, timeout=1.5, workers=1)
+    try:
+        started = time.monotonic()
+        status, _, body = http(f"{server.url}/sparql?" + urllib.parse.urlencode({"query": HEAVY}))
+        assert status == 503 and b"time limit of 1.5 s" in body
+        assert time.monotonic() - started < 10
+        quick = urllib.parse.urlencode({"query": "ASK { target:cxcr4 ?p ?o }"})
+        status, _, body = http(f"{server.url}/sparql?{quick}", Accept="application/sparql-results+json")
+        assert status == 200 and b"true" in body  # a fresh worker took over
+    finally:
+        stop(server)
+
+
+def test_binds_to_loopback_by_default(query_store_path):
+    server = make_server(query_store_path, port=0, quiet=True)
+    try:
+        assert server.server_address[0] == "127.0.0.1"
+    finally:
+        server.server_close()
+
+
+def test_page_and_library_are_served(endpoint):
+    base = endpoint.removesuffix("/sparql")
+    status, headers, page = http(base + "/")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert b"http://" not in page and b"https://" not in page  # no CDN: every asset is local
+    for asset in (b"/static/app.js", b"/static/style.css"):
+        assert asset in page
+        assert http(base + asset.decode())[0] == 200
+    document = __import__("json").loads(http(base + "/queries.json")[2])
+    assert [q["name"] for q in document["queries"]] == list(load_library())
+    by_target = next(q for q in document["queries"] if q["name"] == "formulations-by-target")
+    assert "VALUES (?target) { (<https://w3id.org/nanomet-kg/id/target/cxcr4>) }" in by_target["text"]
+    assert http(base + "/static/../../etc/passwd")[0] == 404
