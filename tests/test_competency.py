@@ -562,8 +562,6 @@ def test_what_acts_without_a_drug_cargo(real_store):
     ], what="formulations without cargo")
 
 
-@curation_gap("form:aguix nmo:hasCargo agent:gadolinium (cmr2022/s7-imaging.ttl), but NH2026 T3 prints "
-              "cargo NA and the Gd is the particle itself (carrier:gadolinium-based-nanoparticle)")
 def test_aguix_carries_no_cargo(real_store):
     """What does AGuIX carry?"""
     # NH2026 T3 (both AGuIX rows): Cargo "NA", Nanocarrier "Gadolinium-chelated polysiloxane based NPs";
@@ -903,12 +901,8 @@ TABLE3 = [
     ("FF-10850", "NCT04047251", "phase I"),
 ]
 
-# Table 3 rows the KG cannot answer yet
-TABLE3_GAPS = {
-    "NCT03337087": curation_gap(
-        'the T3 system is named "Liposomal irinotecan" but form:liposomal-irinotecan-nct03337087 lacks that '
-        "name, which is an alt label of form:onivyde instead (so the printed name finds Onivyde)"),
-}
+# Table 3 rows the KG cannot answer yet (none left; add curation_gap(...) marks here)
+TABLE3_GAPS: dict = {}
 TABLE3_PARAMS = [pytest.param(*row, id=row[1], marks=TABLE3_GAPS.get(row[1], ())) for row in TABLE3]
 
 TESTED_BY = "SELECT ?x WHERE { ?t nmo:nctId ?nct ; nmo:testsFormulation ?x }"
@@ -1531,13 +1525,6 @@ def test_what_a_formulation_was_combined_with(real_store, name, where, partner):
     assert entity(real_store, partner, "Agent") in partners, labels(real_store, partners)
 
 
-def without_acts_on(agent: str, target: str):
-    """A parameter row the KG cannot answer yet: the agent has no actsOn/binds link to its target."""
-    return pytest.param(agent, target, marks=curation_gap(
-        f"agent {agent!r} has no nmo:actsOn / nmo:binds {target!r} (vocab/agents.ttl) although the source "
-        "names it as the agent's target; compare Shh siRNA -> SHH, anti-PD-1 antibody -> PD-1"))
-
-
 @pytest.mark.parametrize("antibody, formulations", [
     # CMR2022 §2 [66]: P@CH "further combined with anti-PD-L1 antibody"; §2 [62]: DOX/IND-liposome "with
     # further combination of PD-L1 antibody therapy"; NH2026 l.679-687 [196]: FIC-PDT with PD-L1 blockade
@@ -1557,19 +1544,19 @@ def test_which_formulations_are_combined_with_a_checkpoint_antibody(real_store, 
 @pytest.mark.parametrize("agent, target", [
     ("anti-CTLA-4 antibody", "CTLA-4"),                 # CMR2022 §2 [64]
     ("anti-PD-1 antibody", "PD-1"),                     # CMR2022 §2 [65]; NH2026 T3 NBTXR3 rows
-    without_acts_on("anti-PD-L1 antibody", "PD-L1"),    # CMR2022 §2 [60], [66]; NH2026 l.686 [196]
-    without_acts_on("anti-EpCAM antibody", "EpCAM"),    # CMR2022 §2 [55] αEpCAM/αCD3 CSANs
-    without_acts_on("anti-CD3 antibody", "CD3"),        # CMR2022 §2 [55]
+    ("anti-PD-L1 antibody", "PD-L1"),    # CMR2022 §2 [60], [66]; NH2026 l.686 [196]
+    ("anti-EpCAM antibody", "EpCAM"),    # CMR2022 §2 [55] αEpCAM/αCD3 CSANs
+    ("anti-CD3 antibody", "CD3"),        # CMR2022 §2 [55]
     ("anti-HER2 antibody", "HER2"),                     # CMR2022 §7 [110]
     # CMR2022 §2 [48]: "a specific antibody against the human lung CSCs"
-    without_acts_on("anti-lung cancer stem cell antibody", "CSCs"),
-    without_acts_on("HIF-1α siRNA", "HIF-1α"),          # CMR2022 §4 [78] "silencing HIF-1α"
-    without_acts_on("S100A4 siRNA", "S100A4"),          # CMR2022 §5 [84]
+    ("anti-lung cancer stem cell antibody", "CSCs"),
+    ("HIF-1α siRNA", "HIF-1α"),          # CMR2022 §4 [78] "silencing HIF-1α"
+    ("S100A4 siRNA", "S100A4"),          # CMR2022 §5 [84]
     ("Shh siRNA", "SHH"),                               # NH2026 l.618-621 [181]
     ("TWIST1 siRNA", "TWIST1"),                         # NH2026 l.701-703 [198] siTWIST
-    without_acts_on("KRAS G12D siRNA", "KRAS G12D"),    # NH2026 T3 NCT03608631
+    ("KRAS G12D siRNA", "KRAS G12D"),    # NH2026 T3 NCT03608631
     # CMR2022 §2 [28]: miR-671-5p delivered "to target the noncoding CDR1as/CDR1 axis"
-    without_acts_on("miR-671-5p", "CDR1as"),
+    ("miR-671-5p", "CDR1as"),
 ])
 def test_what_an_antibody_or_nucleic_acid_acts_on(real_store, agent, target):
     """Which molecule does a given antibody, siRNA or miRNA act on (or bind)?"""
