@@ -266,6 +266,7 @@ class Generator:
             label = f"{labels[parent]} {word} {i}" if parent else f"{word} {i}"
             out.subject(iri, [("a", cls), ("skos:inScheme", scheme), ("rdfs:label", text(label)),
                               ("skos:broader", [parent] if parent else []),
+                              ("skos:topConceptOf", [] if parent else [scheme]),
                               ("skos:definition", text(f"Synthetic {word} number {i}."))])
             labels[iri] = label
             self.concept_parents[iri] = [parent] if parent else []

@@ -191,16 +191,19 @@ KGX_EDGE_COLUMNS = ("id", "subject", "predicate", "object", "original_predicate"
 
 def _citation(props: dict[str, list[Term]], documents: dict[str, tuple[str, str]]) -> tuple[str, str]:
     """(DOI CURIE, human citation) of a record or statement with nmo:sourceDocument."""
+    from kg.projection import citation
+
     doc = props.get(NMO + "sourceDocument", [None])[0]
     if doc is None or doc.value not in documents:
         return "", ""
     short, doi = documents[doc.value]
-    where = [s.value if s.value.startswith("Table") else f"§{s.value}"
-             for s in props.get(NMO + "section", [])]
-    where += [f"l.{x.value}" for x in props.get(NMO + "lines", [])]
-    refs = sorted(int(r.value) for r in props.get(NMO + "citedReference", []) if r.value.isdigit())
-    cited = f" [{', '.join(map(str, refs))}]" if refs else ""
-    return (f"doi:{doi}" if doi else ""), " ".join([short] + where) + cited
+
+    def first(key: str) -> str | None:
+        values = props.get(NMO + key)
+        return values[0].value if values else None
+
+    refs = ",".join(r.value for r in props.get(NMO + "citedReference", []))
+    return (f"doi:{doi}" if doi else ""), citation(short, first("section"), first("lines"), refs)
 
 
 def _tsv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:

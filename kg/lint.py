@@ -96,14 +96,12 @@ def duplicate_names(store: ox.Store) -> list[Finding]:
           UNION {{ ?node skos:altLabel ?name BIND("alt" AS ?kind) }}
         }}""")
     by_key: dict[tuple[str, str], set[tuple[str, str, str]]] = defaultdict(set)
-    for r in rows:
-        key = (r["family"].value, normalize_name(r["name"].value))
-        by_key[key].add((r["node"].value, r["name"].value, r["kind"].value))
+    for node, family, name, kind in rows:  # (by position: much faster than by name at 100 k rows)
+        by_key[(family.value, normalize_name(name.value))].add((node.value, name.value, kind.value))
+    shared = {key: entries for key, entries in by_key.items() if len({n for n, _, _ in entries}) > 1}
     findings = []
-    for (family, _), entries in sorted(by_key.items()):
+    for (family, _), entries in sorted(shared.items()):
         nodes = {n for n, _, _ in entries}
-        if len(nodes) < 2:
-            continue
         labels = sorted(f"{compact(n)} {kind} '{name}'" for n, name, kind in entries)
         both_labels = sum(1 for _, _, kind in entries if kind == "label") >= 2
         findings.append(Finding(

@@ -25,11 +25,14 @@ _WORD_INITIAL = {"alpha": "a", "beta": "b", "gamma": "g", "delta": "d", "epsilon
                  "lambda": "l", "sigma": "s", "omega": "o"}
 
 
+_GREEK_TABLE = str.maketrans(_GREEK)
+
+
 def normalize_name(name: str) -> str:
     """Key under which two spellings of one name compare equal."""
-    text = name.casefold()
-    text = "".join(_GREEK.get(ch, ch) for ch in text)
+    text = name.casefold().translate(_GREEK_TABLE)
     text = _GREEK_WORDS.sub(lambda m: _WORD_INITIAL[m.group(1)], text)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():  # (ASCII text has no accents to strip: the lint normalises every label)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _JOINERS.sub("", text)

@@ -252,7 +252,7 @@ class _Compiler:
         for local in VALUE_COMPONENTS:
             for parameter in self.sh(shape, local):
                 if not path:
-                    found.append(Pattern(_upper(local), _text(parameter),
+                    found.append(Pattern(_upper(local), _text(parameter).replace(SH, "sh:"),
                                          self.condition(local, parameter, focus, shape, depth), None))
                     continue
                 v = self.fresh()
@@ -260,7 +260,8 @@ class _Compiler:
                     condition = f"MINUS {{ {v} {INSTANCE_OF} {_term(parameter)} }}"
                 else:
                     condition = self.condition(local, parameter, v, shape, depth)
-                found.append(Pattern(_upper(local), _text(parameter), f"{focus} {path} {v} . {condition}", v))
+                found.append(Pattern(_upper(local), _text(parameter).replace(SH, "sh:"),
+                                     f"{focus} {path} {v} . {condition}", v))
         for child in self.sh(shape, "property") if children else ():
             if path:
                 v = self.fresh()

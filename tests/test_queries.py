@@ -98,8 +98,8 @@ def test_carriers_mechanisms_families_include_members(graph, params, expected):
 
 @pytest.mark.parametrize("target, expected", [
     ("CXCR4", [("Fixture gold rod", "ligand AMD3100 binds it", "gold nanorod", 2, "in vivo (animal)")]),
-    ("CD44", [("Fixture PLGA-HA", "designed to target it; ligand hyaluronic acid binds it", "PLGA nanoparticle",
-               1, "in vivo (animal)")]),
+    ("CD44", [("Fixture PLGA-HA", "designed to target it; ligand hyaluronic acid binds it",
+               "PLGA nanoparticle", 1, "in vivo (animal)")]),
     ("hif 1a", [("Fixture liposome", "designed to target it", "PEGylated liposome", 1, "in vitro")]),
 ])
 def test_formulations_by_target(graph, target, expected):

@@ -152,7 +152,8 @@ def test_help_lists_the_query_commands():
 def test_query_command_stays_light(query_store_path):
     """`kg query` imports no SHACL, graph-analysis or view libraries (nor rdflib)."""
     code = ("import sys\nfrom click.testing import CliRunner\nfrom kg.cli import main\n"
-            f"r = CliRunner().invoke(main, ['--store', {str(query_store_path)!r}, 'query', 'step-coverage'])\n"
+            f"store = {str(query_store_path)!r}\n"
+            "r = CliRunner().invoke(main, ['--store', store, 'query', 'step-coverage'])\n"
             "assert r.exit_code == 0, r.output\n"
             "heavy = ('pyshacl', 'networkx', 'pyvis', 'rdflib', 'pandas')\n"
             "print(sorted(m for m in heavy if m in sys.modules))\n")

@@ -19,7 +19,13 @@ from kg.library import load_library
 from kg.server.app import make_server
 from kg.server.executor import Limits
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    # SPARQLWrapper's own notices: it falls back to Accept */* for a CONSTRUCT asked as JSON, and parses
+    # graphs into rdflib's deprecated ConjunctiveGraph
+    pytest.mark.filterwarnings("ignore:Sending Accept header:RuntimeWarning"),
+    pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning"),
+]
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 

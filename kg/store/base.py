@@ -20,6 +20,15 @@ Row = dict[str, Term]
 Bindings = Mapping[str, BoundTerm]
 
 
+def solution_rows(solutions: ox.QuerySolutions) -> tuple[list[str], list[Row]]:
+    """(variables, rows) of pyoxigraph query solutions; unbound variables are left out of a row."""
+    names = [v.value for v in solutions.variables]
+    rows = []
+    for solution in solutions:
+        rows.append({name: solution[name] for name in names if solution[name] is not None})
+    return names, rows
+
+
 class Store(ABC):
     """A read-only view of the knowledge graph that answers SPARQL (the project prefixes are predefined)."""
 

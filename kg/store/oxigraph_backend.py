@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
 from kg.prefixes import PREFIXES
-from kg.store.base import Row, Store
+from kg.store.base import Store, solution_rows
 
 MANIFEST = "manifest.json"
 SNAPSHOT = "snapshot.ttl"  # the validated graph as Turtle, written by ``kg build`` for in-memory loading
@@ -75,16 +75,7 @@ class OxigraphStore(Store):
         result = self._run(query)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("not a SELECT query")
-        names = [v.value for v in result.variables]
-        rows: list[Row] = []
-        for solution in result:
-            row = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[name] = value
-            rows.append(row)
-        return names, rows
+        return solution_rows(result)
 
     def _ask(self, query):
         result = self._run(query)

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
 from kg.prefixes import sparql_prologue
-from kg.store.base import Row, Store
+from kg.store.base import Store, solution_rows
 
 ENDPOINT_ENV = "NANOMET_KG_ENDPOINT"
 SELECT_ACCEPT = "application/sparql-results+json"
@@ -64,11 +64,7 @@ class RemoteStore(Store):
         result = self._results(query)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("not a SELECT query")
-        names = [v.value for v in result.variables]
-        rows: list[Row] = []
-        for solution in result:
-            rows.append({name: solution[name] for name in names if solution[name] is not None})
-        return names, rows
+        return solution_rows(result)
 
     def _ask(self, query):
         result = self._results(query)

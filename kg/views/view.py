@@ -1,7 +1,7 @@
 """Build a view of the knowledge graph: choose the subgraph, gather the tooltips, render the page.
 
->>> import kg, kg.views                                                  # doctest: +SKIP
->>> kg.views.build_view(kg.open(), focus="CD44", depth=2).write("cd44.html")   # doctest: +SKIP
+In a notebook: ``build_view(kg.open(), focus="CD44", depth=2)`` shows the view inline; ``.write(path)``
+saves the page.
 """
 
 from __future__ import annotations
