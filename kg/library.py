@@ -16,6 +16,10 @@ A header is the query's leading ``#`` lines::
 variable stays unbound) or a value. ``lists`` names result columns that hold ``"; "``-separated lists
 (``GROUP_CONCAT``); their items are sorted so that every SPARQL engine gives the same cell.
 
+Parameters are bound by a ``VALUES`` block at the start of the query's WHERE group
+(:func:`kg.sparql.inject_bindings`): use them in that outer group — a sub-SELECT sees a parameter only
+through the variables it projects — and test an optional one with ``!BOUND(?name) || …``.
+
 >>> q = parse_query("demo", "# title: Demo\\n# description: d\\n# param: n\\n#   type: literal integer\\n"
 ...                 "#   default: 3\\nSELECT * { ?s ?p ?n }")
 >>> q.title, q.params[0].describe()

@@ -443,6 +443,11 @@ def compile_shapes(triples: Iterable) -> list[Check]:
     return [c for shape in sorted(shapes, key=str) for c in compiler.checks(shape)]
 
 
+def _value(term) -> str:
+    """A term in a message template: its IRI or lexical form (as pyshacl writes it)."""
+    return "" if term is None else term.value
+
+
 _TEMPLATE = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -474,7 +479,8 @@ def run_checks(store: ox.Store, checks: Iterable[Check]) -> list[Result]:
                         found.append(Result(constraint, focus_text, value, constraint.message, constraint.path))
                 continue
             constraint = check.constraints[int(bound["k"].value) if check.kind == "values" else 0]
-            message = _TEMPLATE.sub(lambda m, b=bound: _text(b.get(m.group(1))), constraint.message)
-            found.append(Result(constraint, focus_text, _text(bound.get("value")), message,
+            message = _TEMPLATE.sub(lambda m, b=bound: _value(b.get(m.group(1))), constraint.message)
+            value = bound.get("value", focus if check.kind == "sparql" else None)  # (pyshacl's choice)
+            found.append(Result(constraint, focus_text, _text(value), message,
                                 _text(bound.get("path")) or constraint.path))
     return found

@@ -48,7 +48,7 @@ def shacl_violations(data_graph, shapes_path: Path) -> list[Violation]:
     if conforms:
         return []
     found = []
-    for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
+    for result in report.objects(None, SH.result):  # top-level results (not the sh:detail of sh:node)
         def one(p, result=result):
             value = report.value(result, p)
             return "" if value is None else str(value)

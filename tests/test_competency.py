@@ -1284,10 +1284,10 @@ def test_systems_curated_from_each_cmr2022_section(real_store, section, expected
     ]),
 ])
 def test_which_formulations_were_studied_in_a_cancer(real_store, cancer, expected):
-    """Which formulations were studied in a given cancer type (named query
+    """Which formulations were studied in a given cancer type or its subtypes (named query
     `formulations-by-cancer-and-site`)?"""
     got = named(real_store, "formulations-by-cancer-and-site", "formulation", cancer=cancer)
-    assert got == column(real_store, "SELECT DISTINCT ?x WHERE { ?s nmo:evaluates ?x ; nmo:cancerType ?c }",
+    assert got == column(real_store, "SELECT DISTINCT ?x WHERE { ?s nmo:evaluates ?x ; nmo:cancerType/skos:broader* ?c }",
                          c=entity(real_store, cancer, "CancerType"))
     assert_includes(real_store, got, expected, what=f"formulations studied in {cancer}")
 
@@ -1800,3 +1800,12 @@ def test_named_search_query_is_case_insensitive_on_greek_names(real_store):
     """Does searching "hif-1α" find HIF-1α and the HIF-1α siRNA (CMR2022 §4 [78])?"""
     rows = KG(real_store).query("search", text="hif-1α").rows
     assert {"HIF-1α", "HIF-1α siRNA"} <= {row["name"] for row in rows}
+
+
+def test_a_cancer_type_includes_its_subtypes(real_store):
+    """Does a query for breast cancer include studies in triple-negative breast cancer?"""
+    # NH2026 l.534-540: CD44-targeted polymeric NPs in TNBC; TNBC is a subtype of breast cancer
+    got = named(real_store, "formulations-by-cancer-and-site", "formulation", cancer="breast cancer")
+    tnbc = column(real_store, "SELECT DISTINCT ?x WHERE { ?s nmo:evaluates ?x ; nmo:cancerType ?c }",
+                  c=entity(real_store, "triple-negative breast cancer", "CancerType"))
+    assert tnbc and tnbc <= got

@@ -11,7 +11,12 @@ from kg.errors import ValidationError
 
 
 def source_options(command):
-    """``--ontology`` / ``--triples``: build from other folders than the shipped ones."""
+    """``--ontology`` / ``--triples``: build from other folders than the shipped ones; ``--shacl``: the engine."""
+    command = click.option("--shacl", "engine", type=click.Choice(["auto", "sparql", "pyshacl"]), default="auto",
+                           show_default=True,
+                           help="SHACL engine: the shapes compiled to SPARQL in the store (fast at any size), "
+                                "pyshacl (the reference implementation; minutes at a million triples), or auto "
+                                "(SPARQL unless the shapes use SHACL it does not translate).")(command)
     command = click.option("--triples", type=click.Path(exists=True, file_okay=False, path_type=Path),
                            envvar="NANOMET_KG_TRIPLES", help="Folder of curated Turtle [default: shipped data].")(command)
     return click.option("--ontology", type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -37,7 +42,7 @@ def _print_warnings(report, show: bool) -> None:
 @click.option("--warnings", "show_warnings", is_flag=True, help="List lint warnings too.")
 @source_options
 @click.pass_obj
-def build(settings, show_warnings: bool, ontology: Path | None, triples: Path | None) -> None:
+def build(settings, show_warnings: bool, ontology: Path | None, triples: Path | None, engine: str) -> None:
     """Parse, validate and load the curated Turtle into the embedded store.
 
     The new store replaces the old one only if every check passes.
@@ -49,7 +54,7 @@ def build(settings, show_warnings: bool, ontology: Path | None, triples: Path | 
 
     started = time.perf_counter()
     click.echo(f"building {settings.store}", err=True)
-    report = run_build(settings.store, Sources.default(ontology, triples), progress=_progress)
+    report = run_build(settings.store, Sources.default(ontology, triples), progress=_progress, engine=engine)
     _print_warnings(report, show_warnings)
     with open_store(settings.store) as store:
         click.echo(summarize(store).render())
@@ -59,12 +64,12 @@ def build(settings, show_warnings: bool, ontology: Path | None, triples: Path | 
 @click.command()
 @click.option("--warnings", "show_warnings", is_flag=True, help="List lint warnings too.")
 @source_options
-def validate(show_warnings: bool, ontology: Path | None, triples: Path | None) -> None:
+def validate(show_warnings: bool, ontology: Path | None, triples: Path | None, engine: str) -> None:
     """Run the SHACL shapes and the lint on the sources without building."""
     from kg.build import validate as run_validate
     from kg.locations import Sources
 
-    report = run_validate(Sources.default(ontology, triples), progress=_progress)
+    report = run_validate(Sources.default(ontology, triples), progress=_progress, engine=engine)
     _print_warnings(report, show_warnings)
     if not report.ok:
         raise ValidationError(report.describe_problems())

@@ -1,0 +1,255 @@
+"""The benchmark results as Markdown: goals, build, named queries, analyses, cold start.
+
+:func:`write_report` replaces the block between :data:`BEGIN` and :data:`END` in the report (the prose
+around it is written by hand) or writes a new file holding only the block.
+
+>>> ms(0.0123), ms(2.5), ms(float("nan")), ratio(3.0, 0.1)
+('12.3 ms', '2.50 s', '–', '30×')
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from kg.formatting import render_markdown
+
+BEGIN = "<!-- benchmark results: begin (written by python -m benchmarks.run) -->"
+END = "<!-- benchmark results: end -->"
+BACKEND_NAMES = {"oxigraph": "on disk", "oxigraph-memory": "in memory", "pyoxigraph": "raw pyoxigraph",
+                 "rdflib": "rdflib"}
+GOALS = {"query_ms": 50, "cold_s": 0.5, "build_real_s": 2, "build_1m_s": 15, "rdflib_ratio": 15,
+         "raw_ratio": 1.5, "reach_s": 10, "peak_1m_mb": 2048, "peak_5m_mb": 4096}
+
+
+def ms(seconds: float | None) -> str:
+    """Seconds for people: milliseconds below one second."""
+    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
+        return "–"
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    if not a or not b or math.isnan(a) or math.isnan(b):
+        return "–"
+    value = a / b
+    return f"{value:.0f}×" if value >= 10 else f"{value:.1f}×"
+
+
+def _warm(record: dict | None, limit: float | None = None) -> float | None:
+    """A query's warm median; its first run if it had no warm run; ``None`` if it errored."""
+    if not record:
+        return None
+    if record.get("over_budget") and not record.get("n"):
+        return limit
+    return record["p50"] if record.get("n") else record.get("first")
+
+
+def _step(record: dict | None) -> str:
+    if not record:
+        return "–"
+    if record.get("over_budget"):
+        return f"> {ms(record['wall'])} (stopped)"
+    return ms(record["wall"])
+
+
+# ------------------------------------------------------------------------------------------- tables
+
+def build_table(graphs: dict) -> str:
+    rows = []
+    for label, g in graphs.items():
+        b = g.get("build", {})
+        if "error" in b:
+            rows.append([label, "error: " + b["error"].splitlines()[-1][:80]] + [""] * 8)
+            continue
+        phases = b.get("phases", {})
+        reference = b.get("pyshacl") or {}
+        pyshacl = "–" if not reference else (
+            f"> {ms(reference['wall'])}" if reference.get("over_budget") else ms(reference.get("shacl")))
+        rows.append([label, f"{b.get('triples', 0):,}", ms(phases.get("load")), ms(phases.get("lint")),
+                     ms(phases.get("shacl")), pyshacl, ms(phases.get("disk")), ms(b.get("wall")), ms(b.get("cpu")),
+                     f"{b.get('peak_mb', 0):.0f}"])
+    return render_markdown(["graph", "triples", "load (parse)", "lint", "SHACL (SPARQL)", "SHACL (pyshacl)",
+                            "on-disk store (beside the checks)", "build total", "CPU", "peak MB"], rows)
+
+
+def query_table(graph: dict, limit: float) -> str:
+    backends = graph.get("queries", {})
+    names = sorted({n for b in backends.values() for n in b.get("queries", {})})
+    rows = []
+    for name in names:
+        def rec(backend, name=name):
+            return backends.get(backend, {}).get("queries", {}).get(name)
+
+        disk, memory, raw = (_warm(rec(b)) for b in ("oxigraph", "oxigraph-memory", "pyoxigraph"))
+        slow = _warm(rec("rdflib"), limit)
+        slow_text = ms(slow) if not (rec("rdflib") or {}).get("over_budget") else f"> {ms(limit)}"
+        first = rec("oxigraph") or {}
+        api = backends.get("oxigraph", {}).get("api", {}).get(name)
+        rows.append([name, str(first.get("rows", "–")), ms(first.get("first")), ms(disk),
+                     ms((first or {}).get("p95")), ms(_warm(api)), ms(memory), ms(raw), slow_text,
+                     ("≥ " if (rec("rdflib") or {}).get("over_budget") else "") + ratio(slow, disk),
+                     ratio(disk, raw), ratio(memory, raw)])
+    opens = " · ".join(f"{BACKEND_NAMES[b]} {ms(v.get('open'))}, peak {v.get('peak_mb', 0):.0f} MB"
+                       for b, v in backends.items() if "error" not in v)
+    errors = "".join(f"\n\n{BACKEND_NAMES[b]}: error {v['error'].splitlines()[-1]}" for b, v in backends.items()
+                     if "error" in v)
+    table = render_markdown(["query", "rows", "first (disk)", "p50 disk", "p95 disk", "p50 API (disk)",
+                             "p50 in memory", "p50 raw pyoxigraph", "p50 rdflib", "rdflib ÷ disk",
+                             "disk ÷ raw", "memory ÷ raw"], rows)
+    return f"Open / load: {opens}.{errors}\n\n{table}"
+
+
+ANALYSES = (("projection", "projection (with studies)"), ("projection_in_memory", "projection, store in memory"),
+            ("projection_collapsed", "projection (studies collapsed)"), ("paths", "paths (≤ 3 hops)"),
+            ("reach_carrier_mechanism", "reach carrier × mechanism"),
+            ("reach_carrier_step_via_target", "reach carrier × step via target"),
+            ("hubs_sampled", "hubs (betweenness from 100 pivots)"), ("hubs_exact", "hubs (exact betweenness)"))
+
+
+def analysis_table(graphs: dict) -> str:
+    labels = [label for label, g in graphs.items() if "analyses" in g]
+    rows = []
+    for key, name in ANALYSES:
+        rows.append([name] + [_step(graphs[label]["analyses"].get(key)) for label in labels])
+    rows.append(["projection size (nodes / edges)"] + [
+        "{nodes:,} / {edges:,}".format(**graphs[label]["analyses"]["projection"])
+        if "nodes" in graphs[label]["analyses"].get("projection", {}) else "–" for label in labels])
+    for cap in (1000, 10000):
+        rows.append([f"`kg view --max-nodes {cap}`"] + [
+            _view(graphs[label].get("views", {}).get(f"view_{cap}")) for label in labels])
+    rows.append(["peak MB (analyses / views)"] + [
+        f"{graphs[label]['analyses'].get('peak_mb', 0):.0f} / {graphs[label].get('views', {}).get('peak_mb', 0):.0f}"
+        for label in labels])
+    return render_markdown(["analysis"] + labels, rows)
+
+
+def _view(record: dict | None) -> str:
+    if not record or record.get("over_budget") or "nodes" not in record:
+        return _step(record)
+    return f"{ms(record['wall'])} ({record['nodes']:,} nodes)"
+
+
+def cold_table(cold: dict) -> str:
+    rows = [[what, ms(cold.get(key, {}).get("min")), ms(cold.get(key, {}).get("median"))]
+            for key, what in (("python", "`python -c pass`"), ("help", "`kg --help`"),
+                              ("query", "`kg query carriers-mechanisms`"), ("build", "`kg build`"))
+            if key in cold]
+    imports = ", ".join(f"{name} {t:.0f} ms" for name, t in cold.get("slowest_imports", []))
+    return render_markdown(["command (whole process)", "min", "median"], rows) + \
+        f"\n\nSlowest imports of `kg query` (`python -X importtime`, cumulative): {imports}."
+
+
+# ------------------------------------------------------------------------------------------- goals
+
+def _max_query(graph: dict, backend: str) -> tuple[float | None, str]:
+    records = graph.get("queries", {}).get(backend, {}).get("queries", {})
+    values = {n: _warm(r) for n, r in records.items() if _warm(r) is not None}
+    if not values:
+        return None, ""
+    name = max(values, key=values.get)
+    return values[name], name
+
+
+def goals_table(results: dict, limit: float) -> str:
+    graphs = results["graphs"]
+    rows = []
+
+    def add(goal: str, measured: str, met: bool | None):
+        rows.append([goal, measured, "–" if met is None else ("met" if met else "**missed**")])
+
+    real = graphs.get("curated")
+    cold = results.get("cold", {})
+    if real:
+        build = cold.get("build", {}).get("median") if cold.get("label") == "curated" else None
+        add("curated KG: `kg build` ≤ 2 s", f"{ms(build)} (whole command); build itself "
+            f"{ms(real.get('build', {}).get('wall'))}", None if build is None else build <= GOALS["build_real_s"])
+        worst, name = _max_query(real, "oxigraph")
+        add("curated KG: every named query ≤ 50 ms warm", f"slowest {name}: {ms(worst)}",
+            None if worst is None else worst * 1000 <= GOALS["query_ms"])
+        if cold.get("label") == "curated":
+            median = cold.get("query", {}).get("median")
+            add("curated KG: `kg query` cold process ≤ 0.5 s", ms(median),
+                None if median is None else median <= GOALS["cold_s"])
+    big = graphs.get("1M")
+    if big and "error" not in big.get("build", {}):
+        wall = big["build"].get("wall")
+        add("1M: build ≤ 15 s incl. validation", f"{ms(wall)} (CPU {ms(big['build'].get('cpu'))})",
+            wall <= GOALS["build_1m_s"])
+        queries = big.get("queries", {})
+        ratios, raw_disk, raw_memory = [], [], []
+        for name, r in queries.get("oxigraph", {}).get("queries", {}).items():
+            disk = _warm(r)
+            slow = _warm(queries.get("rdflib", {}).get("queries", {}).get(name), limit)
+            raw = _warm(queries.get("pyoxigraph", {}).get("queries", {}).get(name))
+            memory = _warm(queries.get("oxigraph-memory", {}).get("queries", {}).get(name))
+            if disk and slow:
+                ratios.append((slow / disk, name))
+            if disk and raw:
+                raw_disk.append((disk / raw, name))
+            if memory and raw:
+                raw_memory.append((memory / raw, name))
+        if ratios:
+            low = min(ratios)
+            add("1M: named queries ≥ 15× faster than rdflib", f"smallest ratio {low[0]:.0f}× ({low[1]})",
+                low[0] >= GOALS["rdflib_ratio"])
+        for pairs, what in ((raw_memory, "in-memory store"), (raw_disk, "on-disk store (`kg query`)")):
+            if pairs:
+                high = max(pairs)
+                add(f"1M: within 1.5× of raw pyoxigraph in memory — {what}",
+                    f"largest ratio {high[0]:.1f}× ({high[1]})", high[0] <= GOALS["raw_ratio"])
+        reach = big.get("analyses", {}).get("reach_carrier_mechanism")
+        if reach:
+            add("1M: reachability matrix ≤ 10 s", _step(reach), reach["wall"] <= GOALS["reach_s"])
+        peaks = [(big["build"].get("peak_mb", 0), "build"),
+                 (queries.get("oxigraph", {}).get("peak_mb", 0), "queries on disk"),
+                 (queries.get("oxigraph-memory", {}).get("peak_mb", 0), "queries in memory"),
+                 (big.get("analyses", {}).get("peak_mb", 0), "analyses")]
+        top = max(peaks)
+        add("1M: peak memory ≤ 2 GB", f"{top[0]:.0f} MB ({top[1]})", top[0] <= GOALS["peak_1m_mb"])
+    huge = graphs.get("5M")
+    if huge:
+        ok = "error" not in huge.get("build", {}) and "error" not in huge.get("queries", {}).get("oxigraph", {})
+        peak = max([huge.get("build", {}).get("peak_mb", 0)] +
+                   [v.get("peak_mb", 0) for b, v in huge.get("queries", {}).items() if b != "rdflib"])
+        worst, name = _max_query(huge, "oxigraph")
+        add("5M: load and answer the named queries within 4 GB",
+            f"peak {peak:.0f} MB; build {ms(huge.get('build', {}).get('wall'))}; slowest query {name} {ms(worst)}",
+            ok and peak <= GOALS["peak_5m_mb"])
+    return render_markdown(["goal", "measured", ""], rows)
+
+
+def machine_text(results: dict) -> str:
+    m = results["machine"]
+    packages = ", ".join(f"{k} {v}" for k, v in m["packages"].items())
+    before = ", ".join(f"{x:.1f}" for x in m["load_before"])
+    after = ", ".join(f"{x:.1f}" for x in m.get("load_after", ()))
+    return (f"Measured {results['started']} – {results.get('finished', '?')} on {m['cpu']}, {m['cores']} cores, "
+            f"{m['memory_gb']} GB RAM; {m['system']}; Python {m['python']}; {packages}. Load average "
+            f"(1, 5, 15 min) before the run {before}, after {after}: other work on the machine slows the "
+            "wall-clock figures (CPU times are less affected).")
+
+
+def render(results: dict, limit: float = 60.0) -> str:
+    parts = [machine_text(results), "### Goals", goals_table(results, limit), "### Build (parse + validate + load)",
+             build_table(results["graphs"])]
+    for label, graph in results["graphs"].items():
+        if graph.get("queries"):
+            parts += [f"### Named queries — {label}", query_table(graph, limit)]
+    if any("analyses" in g for g in results["graphs"].values()):
+        parts += ["### Analyses and views", analysis_table(results["graphs"])]
+    if results.get("cold"):
+        label = results["cold"].get("label", "")
+        parts += [f"### Cold start ({label} store)", cold_table(results["cold"])]
+    return "\n\n".join(parts)
+
+
+def write_report(results: dict, path: Path, limit: float = 60.0) -> None:
+    """Put the rendered results between the markers of ``path`` (or write a new file)."""
+    block = f"{BEGIN}\n\n{render(results, limit)}\n\n{END}"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if BEGIN in text and END in text:
+        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+    else:
+        text = (text.rstrip() + "\n\n" if text else "") + block + "\n"
+    path.write_text(text, encoding="utf-8")

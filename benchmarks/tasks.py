@@ -1,0 +1,288 @@
+"""The measurements, one task per worker process (so that each reports its own peak memory and starts
+cold): ``build``, ``params``, ``queries`` (one backend), ``analyses``, ``views``, ``cold``.
+
+    python -m benchmarks.tasks TASK '{"json": "arguments"}'
+
+prints the task's results as one JSON object on the last line of stdout. The runner
+(:mod:`benchmarks.run`) calls them in order and writes the report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from benchmarks.timing import peak_rss_mb, sample, timed
+from kg.locations import Sources
+
+# The named query whose end-to-end `kg query` time the cold-start goal is about.
+HEADLINE_QUERY = "carriers-mechanisms"
+HUB_SAMPLES = 100
+
+
+def _sources(args: dict) -> Sources:
+    return Sources.default(triples=Path(args["triples"])) if args.get("triples") else Sources.default()
+
+
+def _term(text: str | None):
+    """A term from its N-Triples form (``None`` stays None: an unbound parameter)."""
+    if text is None:
+        return None
+    if text.startswith("<"):
+        return ox.NamedNode(text[1:-1])
+    return next(iter(ox.parse(f"<x:s> <x:p> {text} .", format=ox.RdfFormat.N_TRIPLES))).object
+
+
+# --------------------------------------------------------------------------------------------- build
+
+def task_build(args: dict) -> dict:
+    """``kg.build.build`` into ``store`` (and, within a budget, the pyshacl engine for comparison)."""
+    from kg.build import build, validate
+
+    sources = _sources(args)
+    run = timed(lambda: build(Path(args["store"]), sources, engine=args.get("engine", "auto")))
+    report = run.value
+    found = {"wall": run.wall, "cpu": run.cpu, "triples": len(report.parsed), "phases": report.timings,
+             "engine": report.shacl_engine, "warnings": len(report.warnings), "peak_mb": peak_rss_mb()}
+    if args.get("pyshacl_limit"):
+        reference = timed(lambda: validate(sources, engine="pyshacl"), args["pyshacl_limit"])
+        found["pyshacl"] = {"wall": reference.wall, "over_budget": reference.over_budget,
+                            "shacl": None if reference.over_budget else reference.value.timings["shacl"],
+                            "agrees": None if reference.over_budget else not reference.value.violations}
+    return found
+
+
+# --------------------------------------------------------------------------------------------- queries
+
+def _most_used(store, classes: tuple[str, ...]) -> ox.NamedNode | None:
+    """The entity of one of ``classes`` that the most statements point to."""
+    from kg.resolve import class_iri
+
+    values = " ".join(str(class_iri(c)) for c in classes)
+    _, rows = store.select(f"""SELECT ?e (COUNT(?x) AS ?n) WHERE {{ VALUES ?c {{ {values} }}
+        ?e a/rdfs:subClassOf* ?c . ?x ?p ?e }} GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT 1""")
+    return rows[0]["e"] if rows else None
+
+
+def task_params(args: dict) -> dict:
+    """Bindings for every named query: the header's example where the graph has it, else the most-used
+    entity of the parameter's class; optional parameters keep their default. Terms as N-Triples."""
+    from kg.api import KG
+    from kg.errors import QueryError
+    from kg.store.oxigraph_backend import OxigraphStore
+
+    graph = KG(OxigraphStore.open(Path(args["store"])))
+    chosen: dict[str, dict[str, str | None]] = {}
+    for query in graph.queries():
+        given = {}
+        for param in query.params:
+            if not param.required:
+                continue
+            term = None
+            if param.example:
+                try:
+                    term = param.coerce(graph.store, param.example)
+                except QueryError:
+                    term = None
+            if term is None and param.kind in ("entity", "auto"):  # any entity: take a hub target
+                term = _most_used(graph.store, param.classes or ("Target",))
+            if term is None:
+                break
+            given[param.name] = term
+        else:
+            bound = graph.bind(query, given)
+            chosen[query.name] = {k: (str(v) if v is not None else None) for k, v in bound.items()}
+    return {"params": chosen}
+
+
+def _open(backend: str, args: dict):
+    """(store to query, how to run one named query on it) for a backend."""
+    from kg.prefixes import PREFIXES
+    from kg.sparql import inject_bindings
+
+    if backend == "pyoxigraph":
+        from kg.loading import load_files
+
+        raw = ox.Store()
+        load_files(raw, _sources(args).files())
+        return raw, lambda text, bound: list(raw.query(inject_bindings(text, bound), prefixes=PREFIXES))
+    if backend == "rdflib":
+        from kg.store.rdflib_backend import RdflibStore
+
+        store = RdflibStore.from_sources(_sources(args))
+    else:
+        from kg.store.oxigraph_backend import OxigraphStore
+
+        store = OxigraphStore.open(Path(args["store"]), in_memory=backend == "oxigraph-memory")
+    return store, lambda text, bound: store.select(text, bound)[1]
+
+
+def task_queries(args: dict) -> dict:
+    """Every named query on one backend: first run and warm percentiles (same text, same bindings)."""
+    from kg.library import load_library
+
+    backend = args["backend"]
+    opened = timed(lambda: _open(backend, args))
+    store, run = opened.value
+    library = load_library()
+    found = {"open": opened.wall, "open_cpu": opened.cpu, "queries": {}}
+    for name, params in sorted(args["params"].items()):
+        bound = {k: _term(v) for k, v in params.items()}
+        text = library[name].text
+        found["queries"][name] = sample(lambda text=text, bound=bound: run(text, bound), args.get("reps", 20),
+                                        args.get("seconds", 2.0), args.get("limit"), len).record()
+    if backend == "oxigraph" and args.get("api"):
+        from kg.api import KG
+
+        graph = KG(store)
+        api = {}
+        for name, params in sorted(args["params"].items()):
+            given = {k: _term(v).value for k, v in params.items() if v is not None}
+            api[name] = sample(lambda name=name, given=given: graph.query(name, **given), args.get("reps", 20),
+                               args.get("seconds", 2.0), args.get("limit"), len).record()
+        found["api"] = api
+    found["peak_mb"] = peak_rss_mb()
+    return found
+
+
+# --------------------------------------------------------------------------------------------- analyses
+
+def _pick_pair(graph) -> tuple[str, str] | None:
+    """A well-connected carrier type and a cascade step of the collapsed projection (a paths query)."""
+    carriers = [n for n, d in graph.nodes(data=True) if d.get("type") == "CarrierType"]
+    steps = [n for n, d in graph.nodes(data=True) if d.get("type") == "CascadeStep"]
+    if not carriers or not steps:
+        return None
+    carrier = max(carriers, key=lambda n: (graph.in_degree(n), n))
+    step = max(steps, key=lambda n: (graph.in_degree(n), n))
+    return carrier, step
+
+
+def _step(found: dict, name: str, call: Callable, limit: float | None, describe: Callable | None = None):
+    run = timed(call, limit)
+    found[name] = {"wall": run.wall, "cpu": run.cpu, "over_budget": run.over_budget}
+    if describe and not run.over_budget:
+        found[name].update(describe(run.value))
+    return run.value
+
+
+def task_analyses(args: dict) -> dict:
+    """Projection (on disk and in memory), paths, reachability, hubs; each within ``limit`` seconds."""
+    from kg.hubs import hubs
+    from kg.paths import PathIndex
+    from kg.projection import build_projection
+    from kg.reach import reach
+    from kg.store.oxigraph_backend import OxigraphStore
+
+    limit = args.get("limit")
+    found: dict = {}
+    size = {"describe": lambda g: {"nodes": g.number_of_nodes(), "edges": g.number_of_edges()}}
+    with OxigraphStore.open(Path(args["store"])) as store:
+        full = _step(found, "projection", lambda: build_projection(store), limit, size["describe"])
+        collapsed = _step(found, "projection_collapsed", lambda: build_projection(store, True), limit,
+                          size["describe"])
+    memory = OxigraphStore.open(Path(args["store"]), in_memory=True)
+    _step(found, "projection_in_memory", lambda: build_projection(memory), limit)
+    memory.close()
+    if full is not None:
+        _step(found, "reach_carrier_mechanism", lambda: reach(full, "carrier", "mechanism"), limit,
+              lambda m: {"cells": len(m.cells)})
+        _step(found, "reach_carrier_step_via_target", lambda: reach(full, "carrier", "step", via="target"), limit,
+              lambda m: {"cells": len(m.cells)})
+    if collapsed is not None:
+        pair = _pick_pair(collapsed)
+        if pair:
+            _step(found, "paths", lambda: PathIndex(collapsed).paths(*pair, max_hops=3), limit,
+                  lambda p: {"paths": len(p)})
+        _step(found, "hubs_sampled", lambda: hubs(collapsed, samples=HUB_SAMPLES), limit,
+              lambda s: {"nodes": len(s), "samples": HUB_SAMPLES})
+        if args.get("exact_hubs", True):
+            _step(found, "hubs_exact", lambda: hubs(collapsed), limit, lambda s: {"nodes": len(s)})
+    found["peak_mb"] = peak_rss_mb()
+    return found
+
+
+def task_views(args: dict) -> dict:
+    """``kg view`` of the whole graph capped at 1 000 and 10 000 nodes (projections built first)."""
+    from kg.projection import projection
+    from kg.store.oxigraph_backend import OxigraphStore
+    from kg.views import build_view
+
+    found: dict = {}
+    with OxigraphStore.open(Path(args["store"])) as store:
+        _step(found, "projections", lambda: (projection(store), projection(store, collapse_studies=True)),
+              args.get("limit"))
+        for cap in (1000, 10000):
+            _step(found, f"view_{cap}", lambda cap=cap: build_view(store, max_nodes=cap), args.get("limit"),
+                  lambda v: {"nodes": v.nodes, "edges": v.edges, "html_mb": len(v.html) / 1e6})
+    found["peak_mb"] = peak_rss_mb()
+    return found
+
+
+# --------------------------------------------------------------------------------------------- cold start
+
+def _command_seconds(command: list[str], runs: int) -> dict:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True)
+        times.append(time.perf_counter() - started)
+        if done.returncode != 0:
+            return {"error": done.stderr.strip()[-500:]}
+    times.sort()
+    return {"min": times[0], "median": times[len(times) // 2], "runs": runs}
+
+
+def task_cold(args: dict) -> dict:
+    """Whole processes, as a user starts them: ``kg --help`` and ``kg query`` on the built store."""
+    kg = [sys.executable, "-m", "kg"]
+    runs = args.get("runs", 10)
+    found = {
+        "python": _command_seconds([sys.executable, "-c", "pass"], runs),
+        "help": _command_seconds([*kg, "--help"], runs),
+        "query": _command_seconds([*kg, "--store", args["store"], "query", HEADLINE_QUERY], runs),
+    }
+    if args.get("build_store"):
+        triples = ["--triples", args["triples"]] if args.get("triples") else []
+        found["build"] = _command_seconds([*kg, "--store", args["build_store"], "build", *triples],
+                                          max(1, runs // 3))
+    importtime = subprocess.run([sys.executable, "-X", "importtime", "-m", "kg", "--store", args["store"], "query",
+                                 HEADLINE_QUERY], capture_output=True, text=True).stderr
+    found["slowest_imports"] = _slowest_imports(importtime)
+    found["label"] = args.get("label", "")
+    return found
+
+
+def _slowest_imports(importtime: str, top: int = 8) -> list[tuple[str, float]]:
+    """The top-level packages with the largest cumulative import time (ms), from ``-X importtime``."""
+    totals: dict[str, float] = {}
+    for line in importtime.splitlines():
+        parts = line.split("|")
+        if len(parts) != 3 or not parts[1].strip().isdigit():
+            continue
+        name = parts[2].rstrip()
+        if name.startswith("  "):  # nested import: counted in its parent
+            continue
+        totals[name.strip()] = totals.get(name.strip(), 0) + int(parts[1]) / 1000
+    return sorted(totals.items(), key=lambda item: -item[1])[:top]
+
+
+TASKS = {"build": task_build, "params": task_params, "queries": task_queries, "analyses": task_analyses,
+         "views": task_views, "cold": task_cold}
+
+
+def main() -> None:
+    task, args = sys.argv[1], json.loads(sys.argv[2])
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    print(json.dumps(TASKS[task](args)))
+
+
+if __name__ == "__main__":
+    main()
