@@ -92,8 +92,8 @@ def measure(plan: Plan, label: str, triples: int | None) -> dict:
         slow = backend == "rdflib"
         found["queries"][backend] = run_task("queries", {
             **args, "backend": backend, "params": found["params"], "api": backend == "oxigraph",
-            "reps": 3 if slow else plan.reps, "seconds": plan.rdflib_limit / 2 if slow else plan.seconds,
-            "limit": plan.rdflib_limit if slow else None})
+            "reps": 3 if slow else plan.reps, "seconds": plan.rdflib_limit / 4 if slow else plan.seconds,
+            "limit": plan.rdflib_limit if slow else None, "min_warm": 0 if slow else 1})
     if size > ANALYSES_UP_TO:
         return found
     log(f"{label}: analyses")

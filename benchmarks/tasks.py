@@ -137,7 +137,8 @@ def task_queries(args: dict) -> dict:
         bound = {k: _term(v) for k, v in params.items()}
         text = library[name].text
         found["queries"][name] = sample(lambda text=text, bound=bound: run(text, bound), args.get("reps", 20),
-                                        args.get("seconds", 2.0), args.get("limit"), len).record()
+                                        args.get("seconds", 2.0), args.get("limit"), len,
+                                        args.get("min_warm", 1)).record()
     if backend == "oxigraph" and args.get("api"):
         from kg.api import KG
 

@@ -108,16 +108,16 @@ class Sample:
 
 
 def sample(call: Callable[[], Any], reps: int = 20, seconds: float = 2.0, limit: float | None = None,
-           count: Callable[[Any], int] | None = None) -> Sample:
-    """Time a first run, then warm runs: at least one, at most ``reps``, and no more once the next would
-    take the warm total past ``seconds``. A run over ``limit`` seconds is stopped and ends the sample."""
+           count: Callable[[Any], int] | None = None, min_warm: int = 1) -> Sample:
+    """Time a first run, then warm runs: at least ``min_warm``, at most ``reps``, and no more once the next
+    would take the warm total past ``seconds``. A run over ``limit`` seconds is stopped and ends the sample."""
     first = timed(call, limit)
     result = Sample(first.wall, over_budget=first.over_budget)
     if first.over_budget:
         return result
     result.rows = count(first.value) if count else None
     last = first.wall
-    while len(result.warm) < reps and (not result.warm or sum(result.warm) + last <= seconds):
+    while len(result.warm) < reps and (len(result.warm) < min_warm or sum(result.warm) + last <= seconds):
         run = timed(call, limit)
         if run.over_budget:
             result.over_budget = True
