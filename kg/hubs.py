@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 from kg.errors import QueryError
-from kg.node_types import QUALIFIER_TYPES, node_matches
+from kg.node_types import QUALIFIER_TYPES, node_matches, nodes_of_types
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -46,7 +46,8 @@ def simple_graph(graph: nx.MultiDiGraph, exclude_types: Sequence[str] = QUALIFIE
     """Undirected simple graph of a projection without nodes of ``exclude_types``."""
     import networkx as nx
 
-    keep = [n for n, d in graph.nodes(data=True) if not any(node_matches(d, t) for t in exclude_types)]
+    dropped = nodes_of_types(graph, exclude_types)
+    keep = [n for n in graph if n not in dropped]
     simple = nx.Graph()
     simple.add_nodes_from((n, graph.nodes[n]) for n in keep)
     simple.add_edges_from((u, v) for u, v in graph.subgraph(keep).edges() if u != v)

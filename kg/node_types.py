@@ -12,7 +12,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from kg.errors import QueryError
 
@@ -43,6 +43,11 @@ SHORT_NAMES = {
     "approval": "RegulatoryApproval", "source": "SourceDocument", "drugclass": "DrugClass",
 }
 _BY_FOLDED = {t.casefold(): t for t in TYPE_ORDER} | SHORT_NAMES
+
+
+def nodes_of_types(graph, types: Sequence[str] = QUALIFIER_TYPES) -> set[str]:
+    """Nodes of a projection whose type is one of ``types`` (subclasses included)."""
+    return {n for n, d in graph.nodes(data=True) if any(node_matches(d, t) for t in types)}
 
 
 def family_of_type(node_type: str) -> str:

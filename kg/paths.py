@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from kg.errors import QueryError
 from kg.hierarchy import BROADER
-from kg.node_types import QUALIFIER_TYPES, node_matches, type_name
+from kg.node_types import QUALIFIER_TYPES, node_matches, nodes_of_types, type_name
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -102,8 +102,7 @@ class PathIndex:
 
     def __init__(self, graph: nx.MultiDiGraph, exclude_types: Sequence[str] = QUALIFIER_TYPES):
         self.graph = graph
-        self.excluded = {n for n, d in graph.nodes(data=True)
-                         if any(node_matches(d, t) for t in exclude_types)}
+        self.excluded = nodes_of_types(graph, exclude_types)
         self.neighbours: dict[str, dict[str, list[Link]]] = {n: {} for n in graph}
         for u, v, key, data in graph.edges(keys=True, data=True):
             sources, evidence = tuple(data.get("sources", ())), data.get("evidence_label", "")

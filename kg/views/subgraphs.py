@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from kg.errors import QueryError
 from kg.hierarchy import HIERARCHICAL_TYPES, lift_to_families
-from kg.node_types import QUALIFIER_TYPES, node_matches
+from kg.node_types import nodes_of_types
 from kg.prefixes import compact
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def _label(graph: nx.MultiDiGraph, node: str) -> str:
 
 
 def _qualifiers(graph: nx.MultiDiGraph) -> set[str]:
-    return {n for n, d in graph.nodes(data=True) if any(node_matches(d, t) for t in QUALIFIER_TYPES)}
+    return nodes_of_types(graph)
 
 
 def _best_connected(graph: nx.MultiDiGraph, nodes, keep: int, always: Sequence[str] = ()) -> list[str]:

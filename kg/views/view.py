@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +31,7 @@ class View:
     """A rendered view: the page and what it shows."""
 
     title: str
-    html: str
+    html: str = field(repr=False)
     nodes: int
     edges: int
     notes: tuple[str, ...] = ()
