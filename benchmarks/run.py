@@ -56,7 +56,8 @@ def log(message: str) -> None:
 
 def run_task(task: str, args: dict, timeout: float = 3 * 3600) -> dict:
     """Run one task in a fresh interpreter; its JSON result, or ``{"error": …}``."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p))
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
+    env = dict(os.environ, PYTHONPATH=path)
     try:
         done = subprocess.run([sys.executable, "-m", "benchmarks.tasks", task, json.dumps(args)], cwd=ROOT,
                               env=env, capture_output=True, text=True, timeout=timeout)
@@ -92,8 +93,10 @@ def measure(plan: Plan, label: str, triples: int | None) -> dict:
         slow = backend == "rdflib"
         found["queries"][backend] = run_task("queries", {
             **args, "backend": backend, "params": found["params"], "api": backend == "oxigraph",
-            "reps": 3 if slow else plan.reps, "seconds": plan.rdflib_limit / 4 if slow else plan.seconds,
-            "limit": plan.rdflib_limit if slow else None, "min_warm": 0 if slow else 1})
+            "reps": min(3, plan.reps) if slow else plan.reps,
+            "seconds": plan.rdflib_limit / 4 if slow and plan.seconds else plan.seconds,
+            "limit": plan.rdflib_limit if slow else None, "min_warm": 0 if slow else 1,
+            "projection": size <= ANALYSES_UP_TO})
     if size > ANALYSES_UP_TO:
         return found
     log(f"{label}: analyses")
@@ -136,9 +139,10 @@ def run(plan: Plan) -> dict:
     if first and "error" not in first.get("build", {"error": 1}):
         log(f"{first['label']}: cold start")
         folder = plan.work / first["label"]
+        triples = str(folder / "triples") if first["label"] != "curated" else None
         results["cold"] = run_task("cold", {"store": str(folder / "store"), "runs": plan.cold_runs,
                                             "label": first["label"], "build_store": str(folder / "cli-store"),
-                                            "triples": str(folder / "triples") if first["label"] != "curated" else None})
+                                            "triples": triples})
     results["machine"]["load_after"] = os.getloadavg()
     results["finished"] = time.strftime("%Y-%m-%d %H:%M")
     return results

@@ -78,12 +78,14 @@ def read_ontology(sources: Sources | None = None) -> OntologyTerms:
         carriers=carriers, carrier_parents=carrier_parents,
         mechanisms=mechanisms, mechanism_parents=mechanism_parents,
         steps=[r[0] for r in rows("SELECT ?s WHERE { ?s a nmo:CascadeStep ; nmo:rank ?r } ORDER BY ?r ?s")],
-        evidence={r[0]: int(r[1]) for r in rows("SELECT ?e ?r WHERE { ?e a nmo:EvidenceLevel ; nmo:rank ?r }")},
+        evidence={r[0]: int(r[1])
+                  for r in rows("SELECT ?e ?r WHERE { ?e a nmo:EvidenceLevel ; nmo:rank ?r }")},
         modalities=[r[0] for r in rows("SELECT ?m WHERE { ?m a nmo:TherapyModality } ORDER BY ?m")],
         agencies=[r[0] for r in rows("SELECT ?a WHERE { ?a a nmo:Agency } ORDER BY ?a")],
         sources=[r[0] for r in rows("SELECT ?s WHERE { ?s a nmo:SourceDocument } ORDER BY ?s")],
         agent_classes=[r[0] for r in rows("""SELECT ?c WHERE { ?c rdfs:subClassOf+ nmo:Agent
-            FILTER NOT EXISTS { ?sub rdfs:subClassOf ?c } FILTER(?c != nmo:TargetingLigand) } ORDER BY ?c""")],
+            FILTER NOT EXISTS { ?sub rdfs:subClassOf ?c } FILTER(?c != nmo:TargetingLigand) }
+            ORDER BY ?c""")],
     )
 
 
@@ -243,7 +245,8 @@ class Generator:
         return Vocabulary(
             targets=Picker(rng, targets), agents=Picker(rng, agents), ligands=Picker(rng, ligands or agents),
             materials=Picker(rng, materials or agents), carriers=Picker(rng, self._leaves_first(carriers)),
-            mechanisms=Picker(rng, mechanisms, 0.7), cancers=Picker(rng, cancers), organs=Picker(rng, organs, 0.6),
+            mechanisms=Picker(rng, mechanisms, 0.7), cancers=Picker(rng, cancers),
+            organs=Picker(rng, organs, 0.6),
             sources=sources)
 
     def _simple(self, out: TurtleWriter, prefix: str, cls: str, words: Sequence[str], n: int) -> list[str]:
@@ -256,7 +259,8 @@ class Generator:
         return found
 
     def _concepts(self, out: TurtleWriter, prefix: str, word: str, existing: dict[str, str],
-                  parents: dict[str, list[str]], cls: str, scheme: str, n: int, flat: bool = False) -> list[str]:
+                  parents: dict[str, list[str]], cls: str, scheme: str, n: int,
+                  flat: bool = False) -> list[str]:
         """Existing concepts plus ``n`` synthetic ones, each below a random earlier one unless ``flat``."""
         labels = dict(existing)
         self.concept_parents.update(parents)
@@ -299,7 +303,8 @@ class Generator:
 
     def _sourced(self, out: TurtleWriter, s: str, p: str, o: str, vocab: Vocabulary) -> None:
         out.subject(s, [(p, o)])
-        out.subject("[]", [("a", "rdf:Statement"), ("rdf:subject", s), ("rdf:predicate", p), ("rdf:object", o),
+        out.subject("[]", [("a", "rdf:Statement"), ("rdf:subject", s), ("rdf:predicate", p),
+                           ("rdf:object", o),
                            *self._provenance(vocab)])
 
     def _provenance(self, vocab: Vocabulary) -> list[tuple[str, list[str] | str]]:
@@ -347,11 +352,11 @@ class Generator:
         levels = ("evidence:in-vitro", "evidence:in-vivo-animal", "evidence:ex-vivo", "evidence:clinical")
         return self.rng.choices(levels, (30, 62, 3, 5))[0]
 
-    def _study(self, out: TurtleWriter, form: str, label: str, key: str, evidence: str, vocab: Vocabulary) -> None:
+    def _study(self, out: TurtleWriter, form: str, label: str, key: str, evidence: str,
+               vocab: Vocabulary) -> None:
         rng = self.rng
-        steps = [self.terms.steps[i] for i in
-                 sorted({rng.choices(range(len(STEP_WEIGHTS)), STEP_WEIGHTS)[0] for _ in range(rng.randint(1, 2))})
-                 if i < len(self.terms.steps)]
+        drawn = {rng.choices(range(len(STEP_WEIGHTS)), STEP_WEIGHTS)[0] for _ in range(rng.randint(1, 2))}
+        steps = [self.terms.steps[i] for i in sorted(drawn) if i < len(self.terms.steps)]
         out.subject(f"study:syn-{key}", [
             ("a", "nmo:Study"),
             ("rdfs:label", text(f"{label} study {key}")),
@@ -381,7 +386,8 @@ class Generator:
         phase = self.rng.choice([e for e in self.terms.evidence if e.startswith("evidence:clinical-phase")])
         out.subject(f"trial:syn-{nct.lower()}", [
             ("a", "nmo:ClinicalTrial"), ("rdfs:label", text(nct)), ("nmo:nctId", text(nct)),
-            ("nmo:phase", phase), ("nmo:testsFormulation", form), ("nmo:indication", vocab.cancers.some(1, 1)),
+            ("nmo:phase", phase), ("nmo:testsFormulation", form),
+            ("nmo:indication", vocab.cancers.some(1, 1)),
             ("nmo:trialStatus", text(self.rng.choice(("recruiting", "completed", "active")))),
             *self._provenance(vocab)])
         self._study(out, form, label, f"{i}-{nct.lower()}", phase, vocab)

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-class OverBudget(Exception):
-    """A measured step ran past its time budget and was stopped."""
+class OverBudget(BaseException):
+    """A measured step ran past its time budget and was stopped (a BaseException, so that code under
+    measurement that catches Exception does not swallow it)."""
 
 
 def cpu_seconds() -> float:
@@ -109,8 +110,9 @@ class Sample:
 
 def sample(call: Callable[[], Any], reps: int = 20, seconds: float = 2.0, limit: float | None = None,
            count: Callable[[Any], int] | None = None, min_warm: int = 1) -> Sample:
-    """Time a first run, then warm runs: at least ``min_warm``, at most ``reps``, and no more once the next
-    would take the warm total past ``seconds``. A run over ``limit`` seconds is stopped and ends the sample."""
+    """Time a first run, then warm runs: at least ``min_warm``, at most ``reps``, and no more once the
+    next would take the warm total past ``seconds``. A run over ``limit`` seconds is stopped and ends the
+    sample."""
     first = timed(call, limit)
     result = Sample(first.wall, over_budget=first.over_budget)
     if first.over_budget:

@@ -61,7 +61,8 @@ def unknown_terms(store: ox.Store, declared: set[str], where: Callable[[str], st
     """nmo: terms used anywhere but not declared in the ontology files (a typo mints a new IRI)."""
     used = _iris(store, "SELECT DISTINCT ?p WHERE { ?s ?p ?o }")
     used |= object_iris(store) if objects is None else objects
-    used |= _iris(store, f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{NMO}")) }}')
+    used |= _iris(store, f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o '
+                         f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{NMO}")) }}')
     found = []
     for term in sorted(t for t in used if t.startswith(NMO) and t not in declared):
         subject = _first_user(store, term)
@@ -127,7 +128,8 @@ def unsourced_background(store: ox.Store) -> list[Finding]:
         }""")
     return [
         Finding("error", "unsourced-statement", r["s"].value,
-                f"{compact(r['p'].value)} {compact(r['o'].value)} has no rdf:Statement with nmo:sourceDocument")
+                f"{compact(r['p'].value)} {compact(r['o'].value)} "
+                "has no rdf:Statement with nmo:sourceDocument")
         for r in missing
     ] + [
         Finding("error", "statement-not-asserted", r["s"].value,

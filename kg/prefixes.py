@@ -29,8 +29,15 @@ PREFIXES: dict[str, str] = {
 }
 
 
+_BY_NAMESPACE = {ns: prefix for prefix, ns in PREFIXES.items()}
+
+
 def compact(iri: str) -> str:
     """Shortest ``prefix:local`` form of an IRI, or the IRI itself."""
+    # fast path: every namespace ends in / or #, so the longest one that matches ends at the last of them
+    cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+    if (prefix := _BY_NAMESPACE.get(iri[:cut])) is not None:
+        return f"{prefix}:{iri[cut:]}"
     best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
     if best is None:
         return iri

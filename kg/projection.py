@@ -25,6 +25,7 @@ import os
 import pickle
 from functools import cache
 from pathlib import Path
+from sys import intern
 from typing import TYPE_CHECKING
 
 from kg.node_types import TYPE_ORDER, family_of_type
@@ -137,12 +138,13 @@ def build_projection(store: Store, collapse_studies: bool = False) -> nx.MultiDi
     graph = nx.MultiDiGraph()
     nodes = _node_types(store)
     for iri, attrs in nodes.items():
-        graph.add_node(iri, **attrs)
+        graph.add_node(intern(iri), **attrs)
     cited = _cited_nodes(store)
     evidence = _best_evidence(store)
     statement_sources = _statement_sources(store)
     _, edge_rows = store.select(EDGES_QUERY)
-    edges = [(r["s"].value, compact(r["p"].value), r["o"].value) for r in edge_rows]
+    # interned: an edge's ends are the node's own key string, not a copy per edge (memory at scale)
+    edges = [(intern(r["s"].value), intern(compact(r["p"].value)), intern(r["o"].value)) for r in edge_rows]
     evaluates = {s: o for s, p, o in edges if p == "nmo:evaluates"}
     described_at: dict[str, set[str]] = {}
     for study, formulation in evaluates.items():

@@ -52,8 +52,8 @@ INSTANCE_OF = f"<{RDF}type>/<{RDFS}subClassOf>*"
 
 TARGETS = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")
 # Shape predicates that carry no constraint of their own.
-PASSIVE = {"path", "message", "severity", "deactivated", "name", "description", "order", "group", "defaultValue",
-           "flags", *TARGETS}
+PASSIVE = {"path", "message", "severity", "deactivated", "name", "description", "order", "group",
+           "defaultValue", "flags", *TARGETS}
 VALUE_COMPONENTS = ("class", "datatype", "nodeKind", "pattern", "in", "node", "and", "or", "not")
 COMPONENTS = {*VALUE_COMPONENTS, "minCount", "maxCount", "hasValue", "property", "sparql"}
 NODE_KINDS = {
@@ -68,7 +68,8 @@ LEXICAL = {
     "gYear": r"^-?[0-9]{4,}(Z|[+-][0-9]{2}:[0-9]{2})?$",
 }
 DEFAULT_MESSAGES = {
-    "MinCount": "fewer than {parameter} value(s) of {path}", "MaxCount": "more than {parameter} value(s) of {path}",
+    "MinCount": "fewer than {parameter} value(s) of {path}",
+    "MaxCount": "more than {parameter} value(s) of {path}",
     "HasValue": "{subject} is not {parameter}", "Class": "{subject} is not a {parameter}",
     "Datatype": "{subject} is not a {parameter} literal", "NodeKind": "{subject} is not a {parameter}",
     "Pattern": "{subject} does not match {parameter}", "In": "{subject} is not one of the allowed values",
@@ -347,13 +348,15 @@ class _Compiler:
         return f"SELECT DISTINCT ?this WHERE {{ {union} }}"
 
     def constraint(self, shape, component: str, parameter: str = "", message_from=None) -> Constraint:
-        subject = f"value of {self.path_label(shape)}" if self.path_label(shape) else "node"
+        path = self.path_label(shape)
+        default = DEFAULT_MESSAGES[component].format(subject=f"value of {path}" if path else "node",
+                                                     parameter=parameter, path=path)
         message = next((m.value for node in (shape, message_from) if node is not None
-                        for m in self.sh(node, "message")), "") or \
-            DEFAULT_MESSAGES[component].format(subject=subject, parameter=parameter, path=self.path_label(shape))
+                        for m in self.sh(node, "message")), "") or default
         severity = self.graph.value(shape, SH + "severity")
-        return Constraint(f"sh:{component}ConstraintComponent", self.path_label(shape), message,
-                          severity.value.replace(SH, "sh:") if severity is not None else "sh:Violation", _name(shape))
+        return Constraint(f"sh:{component}ConstraintComponent", path, message,
+                          severity.value.replace(SH, "sh:") if severity is not None else "sh:Violation",
+                          _name(shape))
 
     def focus_checks(self, shape, focus: str, depth: int = 0) -> tuple[list, list, list[Check]]:
         """The constraints of a shape whose focus nodes ``focus`` selects, with those of its property
@@ -375,7 +378,8 @@ class _Compiler:
         values = focus
         if path_node is not None:  # a property shape's own property shapes look at its value nodes
             parent = f"?parent{depth}"
-            values = (f"SELECT DISTINCT ?this WHERE {{ {{ SELECT (?this AS {parent}) WHERE {{ {{ {focus} }} }} }} "
+            values = (f"SELECT DISTINCT ?this WHERE {{ "
+                      f"{{ SELECT (?this AS {parent}) WHERE {{ {{ {focus} }} }} }} "
                       f"{parent} {self.path(path_node)} ?this }}")
         for child in self.sh(shape, "property"):
             child_flags, child_values, child_checks = self.focus_checks(child, values, depth + 1)
@@ -398,11 +402,12 @@ class _Compiler:
     def sparql_check(self, shape, constraint, targets: str) -> Check:
         select = self.graph.value(constraint, SH + "select")
         allowed = {"select", "message", "prefixes", "deactivated", "severity"}
-        if select is None or any(p.startswith(SH) and p[len(SH):] not in allowed for p in self.graph.out[constraint]):
+        if select is None or any(p.startswith(SH) and p[len(SH):] not in allowed
+                                 for p in self.graph.out[constraint]):
             raise UnsupportedShape(f"{_name(shape)}: only sh:select SPARQL constraints are supported")
-        prologue = "".join(
-            f"PREFIX {self.graph.value(d, SH + 'prefix').value}: <{self.graph.value(d, SH + 'namespace').value}>\n"
-            for p in self.sh(constraint, "prefixes") for d in self.sh(p, "declare"))
+        declared = [d for p in self.sh(constraint, "prefixes") for d in self.sh(p, "declare")]
+        prologue = "".join(f"PREFIX {self.sh(d, 'prefix')[0].value}: <{self.sh(d, 'namespace')[0].value}>\n"
+                           for d in declared)
         return Check(prologue + select.value, (self.constraint(constraint, "SPARQL", message_from=shape),),
                      "sparql", targets)
 
@@ -476,7 +481,8 @@ def run_checks(store: ox.Store, checks: Iterable[Check]) -> list[Result]:
                 for i, constraint in enumerate(check.constraints):
                     if bound[f"c{i}"].value == "true":
                         value = _text(focus) if constraint.path == "" else ""
-                        found.append(Result(constraint, focus_text, value, constraint.message, constraint.path))
+                        found.append(Result(constraint, focus_text, value, constraint.message,
+                                            constraint.path))
                 continue
             constraint = check.constraints[int(bound["k"].value) if check.kind == "values" else 0]
             message = _TEMPLATE.sub(lambda m, b=bound: _value(b.get(m.group(1))), constraint.message)

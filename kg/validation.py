@@ -58,7 +58,8 @@ def shacl_violations(data_graph, shapes_path: Path) -> list[Violation]:
         found.append(
             Violation(
                 focus=f"_:{focus}" if isinstance(focus, rdflib.BNode) else str(focus),
-                path=compact(str(path)) if isinstance(path, rdflib.URIRef) else ("(complex path)" if path else ""),
+                path=compact(str(path)) if isinstance(path, rdflib.URIRef)
+                else ("(complex path)" if path else ""),
                 message=one(SH.resultMessage),
                 value=compact(one(SH.value)),
                 severity=compact(one(SH.resultSeverity)).replace("http://www.w3.org/ns/shacl#", "sh:"),
@@ -106,6 +107,7 @@ def format_violations(violations: list[Violation], defined_in: Mapping[str, Path
         lines.append(f"- {message} [{len(items)}]")
         for v in items:
             value = v.value if v.value and v.value != compact(v.focus) else ""
-            detail = ", ".join(x for x in (f"path {v.path}" if v.path else "", f"value {value}" if value else "") if x)
+            detail = ", ".join(x for x in (f"path {v.path}" if v.path else "",
+                                           f"value {value}" if value else "") if x)
             lines.append(f"    {compact(v.focus)}{v.where(defined_in)}{': ' + detail if detail else ''}")
     return "\n".join(lines)

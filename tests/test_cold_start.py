@@ -12,7 +12,8 @@ import sys
 
 import pytest
 
-HEAVY = {"networkx", "pyvis", "pyshacl", "rdflib", "owlrl", "jinja2", "pandas", "matplotlib", "numpy", "scipy"}
+HEAVY = {"networkx", "pyvis", "pyshacl", "rdflib", "owlrl", "jinja2", "pandas", "matplotlib", "numpy",
+         "scipy"}
 
 PROBE = """
 import json, sys

@@ -11,14 +11,17 @@ from kg.errors import ValidationError
 
 
 def source_options(command):
-    """``--ontology`` / ``--triples``: build from other folders than the shipped ones; ``--shacl``: the engine."""
-    command = click.option("--shacl", "engine", type=click.Choice(["auto", "sparql", "pyshacl"]), default="auto",
-                           show_default=True,
-                           help="SHACL engine: the shapes compiled to SPARQL in the store (fast at any size), "
-                                "pyshacl (the reference implementation; minutes at a million triples), or auto "
-                                "(SPARQL unless the shapes use SHACL it does not translate).")(command)
+    """``--ontology`` / ``--triples``: build from other folders than the shipped ones; ``--shacl``: which
+    SHACL engine."""
+    command = click.option(
+        "--shacl", "engine", type=click.Choice(["auto", "sparql", "pyshacl"]), default="auto",
+        show_default=True,
+        help="SHACL engine: the shapes compiled to SPARQL in the store (fast at any size), pyshacl (the "
+             "reference implementation; minutes at a million triples), or auto (SPARQL unless the shapes use "
+             "SHACL it does not translate).")(command)
     command = click.option("--triples", type=click.Path(exists=True, file_okay=False, path_type=Path),
-                           envvar="NANOMET_KG_TRIPLES", help="Folder of curated Turtle [default: shipped data].")(command)
+                           envvar="NANOMET_KG_TRIPLES",
+                           help="Folder of curated Turtle [default: shipped data].")(command)
     return click.option("--ontology", type=click.Path(exists=True, file_okay=False, path_type=Path),
                         help="Folder of the ontology and shapes [default: shipped ontology].")(command)
 
