@@ -1287,7 +1287,8 @@ def test_which_formulations_were_studied_in_a_cancer(real_store, cancer, expecte
     """Which formulations were studied in a given cancer type or its subtypes (named query
     `formulations-by-cancer-and-site`)?"""
     got = named(real_store, "formulations-by-cancer-and-site", "formulation", cancer=cancer)
-    assert got == column(real_store, "SELECT DISTINCT ?x WHERE { ?s nmo:evaluates ?x ; nmo:cancerType/skos:broader* ?c }",
+    in_subtypes = "SELECT DISTINCT ?x WHERE { ?s nmo:evaluates ?x ; nmo:cancerType/skos:broader* ?c }"
+    assert got == column(real_store, in_subtypes,
                          c=entity(real_store, cancer, "CancerType"))
     assert_includes(real_store, got, expected, what=f"formulations studied in {cancer}")
 

@@ -29,7 +29,8 @@ def test_every_term_has_label_and_definition():
     terms = set(graph.subjects(RDF.type, OWL.Class)) | set(graph.subjects(RDF.type, OWL.ObjectProperty)) \
         | set(graph.subjects(RDF.type, OWL.DatatypeProperty)) | set(graph.subjects(RDF.type, SKOS.Concept))
     terms |= {s for s in graph.subjects(SKOS.inScheme, None)}
-    missing = [str(t) for t in terms if graph.value(t, RDFS.label) is None or graph.value(t, SKOS.definition) is None]
+    missing = [str(t) for t in terms
+               if graph.value(t, RDFS.label) is None or graph.value(t, SKOS.definition) is None]
     assert terms and not missing
 
 

@@ -22,20 +22,22 @@ def test_wheel_bundles_ontology_and_data_and_runs(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "kg/_bundled/ontology/nanomet.ttl" in names
     assert "kg/_bundled/ontology/shapes.ttl" in names
-    shipped = sorted(p.relative_to(ROOT / "data" / "triples").as_posix() for p in (ROOT / "data" / "triples").rglob("*.ttl"))
+    triples = ROOT / "data" / "triples"
+    shipped = sorted(p.relative_to(triples).as_posix() for p in triples.rglob("*.ttl"))
     bundled = sorted(n.removeprefix("kg/_bundled/data/triples/") for n in names
                      if n.startswith("kg/_bundled/data/triples/") and n.endswith(".ttl"))
     assert bundled == shipped
 
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
-                   check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
+                    str(wheel)], check=True, capture_output=True)
     env = {k: v for k, v in os.environ.items() if k not in ("NANOMET_KG_DATA", "NANOMET_KG_STORE")}
     env["PYTHONPATH"] = str(target)
     workdir = tmp_path / "elsewhere"
     workdir.mkdir()
     code = "import kg.locations as l; print(l.data_root())"
-    out = subprocess.run([sys.executable, "-c", code], cwd=workdir, env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], cwd=workdir, env=env, capture_output=True, text=True,
+                         check=True)
     assert Path(out.stdout.strip()) == target / "kg" / "_bundled"
     result = subprocess.run([sys.executable, "-m", "kg", "--store", str(tmp_path / "store"), "build"],
                             cwd=workdir, env=env, capture_output=True, text=True)
