@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -40,20 +40,28 @@ def _describe(path: Path, err: SyntaxError) -> str:
     return f"{path}: {line}: {message}"
 
 
-def parse_files(paths: list[Path]) -> ParsedFiles:
-    """Parse Turtle files; raise :class:`TurtleSyntaxError` listing every file that fails."""
-    parsed = ParsedFiles()
+def _each_file(paths: list[Path], read: Callable[[Path], None]) -> None:
+    """Call ``read`` on every file; then raise :class:`TurtleSyntaxError` listing every file that failed."""
     problems: list[str] = []
     for path in paths:
         try:
-            quads = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
-            parsed.triples[path] = [q.triple for q in quads]
+            read(path)
         except SyntaxError as err:
             problems.append(_describe(path, err))
         except OSError as err:
             problems.append(f"{path}: cannot read: {err}")
     if problems:
         raise TurtleSyntaxError("Turtle syntax errors:\n  " + "\n  ".join(problems))
+
+
+def parse_files(paths: list[Path]) -> ParsedFiles:
+    """Parse Turtle files; raise :class:`TurtleSyntaxError` listing every file that fails."""
+    parsed = ParsedFiles()
+
+    def read(path: Path) -> None:
+        parsed.triples[path] = [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+
+    _each_file(paths, read)
     return parsed
 
 
@@ -116,16 +124,7 @@ def load_files(store: ox.Store, paths: list[Path]) -> LoadedFiles:
     Oxigraph parses in Rust straight into the store: no Python object per triple (the cost of
     :func:`parse_files` at a million triples).
     """
-    problems: list[str] = []
-    for path in paths:
-        try:
-            store.load(path=str(path), format=ox.RdfFormat.TURTLE)
-        except SyntaxError as err:
-            problems.append(_describe(path, err))
-        except OSError as err:
-            problems.append(f"{path}: cannot read: {err}")
-    if problems:
-        raise TurtleSyntaxError("Turtle syntax errors:\n  " + "\n  ".join(problems))
+    _each_file(paths, lambda path: store.load(path=str(path), format=ox.RdfFormat.TURTLE))
     return LoadedFiles(list(paths), len(store))
 
 
