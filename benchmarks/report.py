@@ -45,6 +45,11 @@ def _warm(record: dict | None, limit: float | None = None) -> float | None:
     return record["p50"] if record.get("n") else record.get("first")
 
 
+def _last_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[-1] if lines else "(stopped, no message)"
+
+
 def _step(record: dict | None) -> str:
     if not record:
         return "–"
@@ -60,7 +65,7 @@ def build_table(graphs: dict) -> str:
     for label, g in graphs.items():
         b = g.get("build", {})
         if "error" in b:
-            rows.append([label, "error: " + b["error"].splitlines()[-1][:80]] + [""] * 8)
+            rows.append([label, "error: " + _last_line(b["error"])[:80]] + [""] * 8)
             continue
         phases = b.get("phases", {})
         reference = b.get("pyshacl") or {}
@@ -93,7 +98,7 @@ def query_table(graph: dict, limit: float) -> str:
                      ratio(disk, raw), ratio(memory, raw)])
     opens = " · ".join(f"{BACKEND_NAMES[b]} {ms(v.get('open'))}, peak {v.get('peak_mb', 0):.0f} MB"
                        for b, v in backends.items() if "error" not in v)
-    errors = "".join(f"\n\n{BACKEND_NAMES[b]}: error {v['error'].splitlines()[-1]}"
+    errors = "".join(f"\n\n{BACKEND_NAMES[b]}: error {_last_line(v['error'])}"
                      for b, v in backends.items() if "error" in v)
     table = render_markdown(["query", "rows", "first (disk)", "p50 disk", "p95 disk", "p50 API (disk)",
                              "p50 in memory", "p50 raw pyoxigraph", "p50 rdflib", "rdflib ÷ disk",
@@ -214,7 +219,8 @@ def goals_table(results: dict, limit: float) -> str:
         peaks = [(big["build"].get("peak_mb", 0), "build"),
                  (queries.get("oxigraph", {}).get("peak_mb", 0), "queries on disk"),
                  (queries.get("oxigraph-memory", {}).get("peak_mb", 0), "queries in memory"),
-                 (big.get("analyses", {}).get("peak_mb", 0), "analyses")]
+                 (big.get("analyses", {}).get("peak_mb", 0), "analyses"),
+                 (big.get("views", {}).get("peak_mb", 0), "views")]
         top = max(peaks)
         add("1M: peak memory ≤ 2 GB", f"{top[0]:.0f} MB ({top[1]})", top[0] <= GOALS["peak_1m_mb"])
     huge = graphs.get("5M")
@@ -257,6 +263,15 @@ def render(results: dict, limit: float = 60.0) -> str:
     return "\n\n".join(parts)
 
 
+def merge(results: list[dict]) -> dict:
+    """One result set from several runs: later runs replace earlier ones graph by graph."""
+    merged = dict(results[0], graphs=dict(results[0]["graphs"]))
+    for later in results[1:]:
+        merged["graphs"].update(later["graphs"])
+        merged["finished"] = later.get("finished", merged.get("finished"))
+    return merged
+
+
 def write_report(results: dict, path: Path, limit: float = 60.0) -> None:
     """Put the rendered results between the markers of ``path`` (or write a new file)."""
     block = f"{BEGIN}\n\n{render(results, limit)}\n\n{END}"
@@ -266,3 +281,20 @@ def write_report(results: dict, path: Path, limit: float = 60.0) -> None:
     else:
         text = (text.rstrip() + "\n\n" if text else "") + block + "\n"
     path.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m benchmarks.report RESULTS.json [MORE.json …] --out docs/PERFORMANCE.md``: render again,
+    e.g. after a separate ``--huge`` run."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("results", nargs="+", type=Path)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    write_report(merge([json.loads(p.read_text()) for p in args.results]), args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -136,9 +136,14 @@ def task_queries(args: dict) -> dict:
     for name, params in sorted(args["params"].items()):
         bound = {k: _term(v) for k, v in params.items()}
         text = library[name].text
-        found["queries"][name] = sample(lambda text=text, bound=bound: run(text, bound), args.get("reps", 20),
-                                        args.get("seconds", 2.0), args.get("limit"), len,
-                                        args.get("min_warm", 1)).record()
+        def once(text=text, bound=bound):
+            return run(text, bound)
+
+        try:
+            found["queries"][name] = sample(once, args.get("reps", 20), args.get("seconds", 2.0),
+                                            args.get("limit"), len, args.get("min_warm", 1)).record()
+        except Exception as err:  # one failing query must not hide the others
+            found["queries"][name] = {"error": f"{type(err).__name__}: {err}"[:300]}
     if backend == "oxigraph" and args.get("api"):
         from kg.api import KG
 
@@ -149,8 +154,11 @@ def task_queries(args: dict) -> dict:
             def run_api(name=name, given=given):
                 return graph.query(name, **given)
 
-            api[name] = sample(run_api, args.get("reps", 20), args.get("seconds", 2.0), args.get("limit"),
-                               len).record()
+            try:
+                api[name] = sample(run_api, args.get("reps", 20), args.get("seconds", 2.0), args.get("limit"),
+                                   len).record()
+            except Exception as err:
+                api[name] = {"error": f"{type(err).__name__}: {err}"[:300]}
         found["api"] = api
     if backend == "oxigraph-memory" and args.get("projection"):  # here, so that analyses need no memory store
         from kg.projection import build_projection

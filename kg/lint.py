@@ -89,7 +89,7 @@ def undefined_entities(store: ox.Store, where: Callable[[str], str],
 
 def duplicate_names(store: ox.Store) -> list[Finding]:
     """Two nodes of one class family whose labels (or label and alt label) normalise to the same name."""
-    rows = _rows(store, f"""
+    rows = store.query(sparql_prologue() + f"""
         SELECT ?node ?family ?name ?kind WHERE {{
           VALUES ?family {{ {' '.join('nmo:' + f for f in FAMILIES)} }}
           ?node a/rdfs:subClassOf* ?family .
@@ -97,7 +97,7 @@ def duplicate_names(store: ox.Store) -> list[Finding]:
           UNION {{ ?node skos:altLabel ?name BIND("alt" AS ?kind) }}
         }}""")
     by_key: dict[tuple[str, str], set[tuple[str, str, str]]] = defaultdict(set)
-    for node, family, name, kind in rows:  # (by position: much faster than by name at 100 k rows)
+    for node, family, name, kind in rows:  # streamed, by position: much faster than by name at 100 k rows
         by_key[(family.value, normalize_name(name.value))].add((node.value, name.value, kind.value))
     shared = {key: entries for key, entries in by_key.items() if len({n for n, _, _ in entries}) > 1}
     findings = []

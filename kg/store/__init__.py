@@ -13,11 +13,12 @@ BACKENDS = ("oxigraph", "rdflib", "remote")
 
 
 def open_store(path: Path | str | None = None, backend: str | None = None, endpoint: str | None = None,
-               sources=None) -> Store:
+               sources=None, in_memory: bool | None = None) -> Store:
     """Open a read-only store.
 
     - ``oxigraph`` (the default): the store built by ``kg build`` at ``path``
-      (default: :func:`kg.locations.default_store`);
+      (default: :func:`kg.locations.default_store`), loaded into memory if ``in_memory`` (by default when
+      it is small: :meth:`kg.store.oxigraph_backend.OxigraphStore.open`);
     - ``rdflib``: an in-memory graph parsed from the Turtle of ``sources`` (a :class:`kg.locations.Sources`,
       default: the shipped ontology and data);
     - ``remote``: the SPARQL endpoint at ``endpoint`` (giving an endpoint implies this backend).
@@ -27,7 +28,7 @@ def open_store(path: Path | str | None = None, backend: str | None = None, endpo
         from kg.locations import default_store
         from kg.store.oxigraph_backend import OxigraphStore
 
-        return OxigraphStore.open(Path(path) if path else default_store())
+        return OxigraphStore.open(Path(path) if path else default_store(), in_memory)
     if backend == "rdflib":
         from kg.store.rdflib_backend import RdflibStore
 
