@@ -83,11 +83,12 @@ def _list_item_key(item: str) -> tuple:
 
 def sort_list_cells(bindings: list[dict[str, Term]], columns: Sequence[str]) -> list[dict[str, Term]]:
     """Sort and de-duplicate the items of ``"; "``-separated list cells (GROUP_CONCAT order differs between
-    engines); numbers sort as numbers.
+    engines); numbers sort as numbers. An empty list (GROUP_CONCAT of nothing) becomes unbound.
 
-    >>> cell = {"refs": ox.Literal("12; 9; 12")}
-    >>> sort_list_cells([cell], ["refs"])[0]["refs"].value
-    '9; 12'
+    >>> cell = {"refs": ox.Literal("12; 9; 12"), "targets": ox.Literal("")}
+    >>> sorted_cell = sort_list_cells([cell], ["refs", "targets"])[0]
+    >>> sorted_cell["refs"].value, "targets" in sorted_cell
+    ('9; 12', False)
     """
     if not columns:
         return bindings
@@ -96,7 +97,9 @@ def sort_list_cells(bindings: list[dict[str, Term]], columns: Sequence[str]) -> 
         row = dict(row)
         for column in columns:
             term = row.get(column)
-            if isinstance(term, ox.Literal) and LIST_SEPARATOR in term.value:
+            if isinstance(term, ox.Literal) and not term.value:
+                del row[column]
+            elif isinstance(term, ox.Literal) and LIST_SEPARATOR in term.value:
                 items = LIST_SEPARATOR.join(sorted(set(term.value.split(LIST_SEPARATOR)), key=_list_item_key))
                 row[column] = ox.Literal(items, datatype=term.datatype) if not term.language \
                     else ox.Literal(items, language=term.language)
