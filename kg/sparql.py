@@ -85,21 +85,28 @@ def query_form(query: str) -> str:
 
 
 def _where_brace(query: str) -> int:
-    """Index of the ``{`` that opens the query's WHERE group (the CONSTRUCT template is skipped)."""
+    """Index of the ``{`` that opens the query's WHERE group (the CONSTRUCT template and ``EXISTS { … }``
+    in the projection are skipped).
+
+    >>> _where_brace("SELECT (EXISTS { ?s ?p ?o } AS ?x) WHERE { ?s ?p ?o }")
+    41
+    """
     form = None
     seen_where = False
     depth = 0
+    previous = None
     for i, token in _tokens(query):
         if form is None and token in QUERY_FORMS:
             form = token
         elif token == "WHERE":
             seen_where = True
         elif token == "{":
-            if depth == 0 and (form != "CONSTRUCT" or seen_where):
+            if depth == 0 and previous != "EXISTS" and (form != "CONSTRUCT" or seen_where):
                 return i
             depth += 1
         elif token == "}":
             depth -= 1
+        previous = token
     raise QueryError("cannot bind parameters: the query has no WHERE group")
 
 

@@ -18,6 +18,7 @@ from kg.api import KG
 from kg.library import load_library
 from kg.server.app import make_server
 from kg.server.executor import Limits
+from kg.store.oxigraph_backend import OxigraphStore
 
 pytestmark = [
     pytest.mark.slow,
@@ -211,3 +212,19 @@ def test_page_and_library_are_served(endpoint):
     by_target = next(q for q in document["queries"] if q["name"] == "formulations-by-target")
     assert "VALUES (?target) { (<https://w3id.org/nanomet-kg/id/target/cxcr4>) }" in by_target["text"]
     assert http(base + "/static/../../etc/passwd")[0] == 404
+
+
+@pytest.mark.parametrize("in_memory", [True, False])
+def test_workers_answer_the_same_in_memory_and_on_disk(query_store_path, in_memory):
+    server = make_server(query_store_path, port=0, limits=Limits(timeout=20), quiet=True, in_memory=in_memory)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        status, _, body = http(server.url + "/sparql?" + urllib.parse.urlencode({"query": query}),
+                               Accept="text/csv")
+    finally:
+        stop(server)
+    with OxigraphStore.open(query_store_path, in_memory=False) as store:
+        expected = len(store.raw)
+    assert status == 200
+    assert int(body.decode().splitlines()[1]) == expected > 1000

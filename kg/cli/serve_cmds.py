@@ -16,9 +16,13 @@ import click
               help="Largest result (rows, or triples for CONSTRUCT) the endpoint returns (HTTP 413 above).")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
               help="Queries that may run at once (one process each).")
+@click.option("--in-memory/--on-disk", "in_memory", default=None,
+              help="Workers load the graph into memory (fastest queries; ~350 bytes per triple per worker) "
+                   "or query the on-disk store. Default: in memory up to 200,000 triples.")
 @click.option("--quiet", is_flag=True, help="Do not log requests.")
 @click.pass_obj
-def serve(settings, host: str, port: int, timeout: float, max_rows: int, workers: int, quiet: bool) -> None:
+def serve(settings, host: str, port: int, timeout: float, max_rows: int, workers: int, in_memory: bool | None,
+          quiet: bool) -> None:
     """Serve the built store as a read-only SPARQL 1.1 endpoint at /sparql, with a query page at /.
 
     GET and POST (form or application/sparql-query); results as JSON, XML, CSV or TSV (Accept header
@@ -34,7 +38,7 @@ def serve(settings, host: str, port: int, timeout: float, max_rows: int, workers
 
     signal.signal(signal.SIGTERM, stop)
 
-    server = make_server(settings.store, host, port, Limits(timeout, max_rows, workers), quiet)
+    server = make_server(settings.store, host, port, Limits(timeout, max_rows, workers), quiet, in_memory)
     click.echo(f"serving {settings.store}\n  query page:      {server.url}/\n"
                f"  SPARQL endpoint: {server.url}/sparql\n"
                f"  limits: {timeout:g} s per query, {max_rows} rows, {workers} at once; Ctrl-C stops",

@@ -76,8 +76,8 @@ class SparqlServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, address: tuple[str, int], store_path: Path, limits: Limits | None = None,
-                 quiet: bool = False):
-        self.executor = QueryExecutor(store_path, limits)
+                 quiet: bool = False, in_memory: bool | None = None):
+        self.executor = QueryExecutor(store_path, limits, in_memory)
         try:
             self.library = library_document(store_path)
             self.static = static_files()
@@ -193,9 +193,10 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
 
 def make_server(store_path: Path, host: str = "127.0.0.1", port: int = 8000, limits: Limits | None = None,
-                quiet: bool = False) -> SparqlServer:
-    """A server bound to ``host:port`` (port 0: any free port); run it with ``serve_forever()``."""
+                quiet: bool = False, in_memory: bool | None = None) -> SparqlServer:
+    """A server bound to ``host:port`` (port 0: any free port); run it with ``serve_forever()``.
+    ``in_memory``: see :class:`kg.server.executor.QueryExecutor`."""
     from kg.store.oxigraph_backend import OxigraphStore
 
     OxigraphStore.open(Path(store_path)).close()  # a clear error now if there is no built store
-    return SparqlServer((host, port), Path(store_path), limits, quiet)
+    return SparqlServer((host, port), Path(store_path), limits, quiet, in_memory)

@@ -34,10 +34,10 @@ class Limits:
 class _Worker:
     """One worker subprocess and the two ends of its channel."""
 
-    def __init__(self, store_path: Path, max_rows: int):
+    def __init__(self, store_path: Path, max_rows: int, layout: str = "auto"):
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
-        command = [sys.executable, "-m", "kg.server.worker", str(store_path), str(max_rows)]
+        command = [sys.executable, "-m", "kg.server.worker", str(store_path), str(max_rows), layout]
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
         self.requests = Connection(os.dup(self.process.stdin.fileno()), readable=False)
         self.answers = Connection(os.dup(self.process.stdout.fileno()), writable=False)
@@ -60,8 +60,11 @@ class _Worker:
 class QueryExecutor:
     """A small pool of query worker processes over one built store."""
 
-    def __init__(self, store_path: Path, limits: Limits | None = None):
+    def __init__(self, store_path: Path, limits: Limits | None = None, in_memory: bool | None = None):
+        """``in_memory``: workers load the graph into memory (True), query the on-disk store (False), or
+        decide by size (None: :meth:`kg.store.oxigraph_backend.OxigraphStore.open`)."""
         self.store_path = Path(store_path)
+        self.layout = {True: "memory", False: "disk"}.get(in_memory, "auto")
         self.limits = limits or Limits()
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
@@ -70,7 +73,7 @@ class QueryExecutor:
             self._idle.put(self._spawn())
 
     def _spawn(self) -> _Worker:
-        worker = _Worker(self.store_path, self.limits.max_rows)
+        worker = _Worker(self.store_path, self.limits.max_rows, self.layout)
         with self._lock:
             self._workers.append(worker)
         return worker

@@ -1,5 +1,6 @@
-"""A query worker process (``python -m kg.server.worker STORE MAX_ROWS``), started by
-:class:`kg.server.executor.QueryExecutor`: it opens the built store read-only and answers
+"""A query worker process (``python -m kg.server.worker STORE MAX_ROWS [auto|memory|disk]``), started by
+:class:`kg.server.executor.QueryExecutor`: it opens the built store read-only (in memory or on disk, see
+:meth:`kg.store.oxigraph_backend.OxigraphStore.open`) and answers
 ``(query, accept, format)`` messages on stdin with :class:`kg.server.protocol.Answer` objects on stdout
 (``multiprocessing.connection`` framing) until stdin closes."""
 
@@ -11,15 +12,17 @@ from multiprocessing.connection import Connection
 
 
 def main(argv: list[str] | None = None) -> None:
-    import pyoxigraph as ox
+    from pathlib import Path
 
     from kg.server.protocol import evaluate
+    from kg.store.oxigraph_backend import OxigraphStore
 
-    store_path, max_rows = (argv or sys.argv[1:])[:2]
+    store_path, max_rows, *layout = argv or sys.argv[1:]
+    in_memory = {"memory": True, "disk": False}.get(layout[0] if layout else "auto")
     requests = Connection(os.dup(0), writable=False)
     answers = Connection(os.dup(1), readable=False)
     os.dup2(2, 1)  # anything printed goes to stderr, never into the answer channel
-    store = ox.Store.read_only(store_path)
+    store = OxigraphStore.open(Path(store_path), in_memory).raw
     while True:
         try:
             query, accept, explicit_format = requests.recv()
