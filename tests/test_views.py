@@ -308,6 +308,25 @@ def test_labels_cannot_break_out_of_the_page():
     assert {n["label"] for n in embedded(page)["nodes"]} == {"</script><b>a</b>", "</script><b>b</b>"}
 
 
+def test_the_page_embeds_exactly_the_data_json(store):
+    from kg.views.details import load_details
+    from kg.views.render import _consumed_json, script_json
+    from kg.views.view import select
+
+    selection, full = select(store, max_nodes=5)
+    details = load_details(store, full)
+    page = render_html(selection, details)
+    found = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.S).group(1)
+    assert found == script_json(page_data(selection, details))
+    assert selection.notes and all(f"<p>⚠ {html.escape(note)}</p>" in page for note in selection.notes)
+    data = page_data(selection, details)
+    data["notes"] = ["a </script> in a note", "ünïcode — →"]
+    data["empty"] = []
+    expected = script_json(data)
+    assert "<\\/script>" in expected
+    assert "".join(_consumed_json(data)) == expected and not data, "same JSON, data consumed"
+
+
 def test_output_is_deterministic(store):
     first = build_view(store, focus="CD44").html
     assert build_view(store, focus="CD44").html == first
