@@ -142,9 +142,7 @@ def build_projection(store: Store, collapse_studies: bool = False) -> nx.MultiDi
     cited = _cited_nodes(store)
     evidence = _best_evidence(store)
     statement_sources = _statement_sources(store)
-    _, edge_rows = store.select(EDGES_QUERY)
-    # interned: an edge's ends are the node's own key string, not a copy per edge (memory at scale)
-    edges = [(intern(r["s"].value), intern(compact(r["p"].value)), intern(r["o"].value)) for r in edge_rows]
+    edges = _entity_edges(store)
     evaluates = {s: o for s, p, o in edges if p == "nmo:evaluates"}
     described_at: dict[str, set[str]] = {}
     for study, formulation in evaluates.items():
@@ -172,6 +170,16 @@ def build_projection(store: Store, collapse_studies: bool = False) -> nx.MultiDi
     if collapse_studies:
         graph.remove_nodes_from([n for n, d in graph.nodes(data=True) if d["type"] == "Study"])
     return graph
+
+
+def _entity_edges(store: Store) -> list[tuple[str, str, str]]:
+    """(subject, predicate CURIE, object) of every link between entities, in the store's order.
+
+    The strings are interned: an edge's ends are the node's own key string, not a copy per edge; and the
+    query's rows (far larger than these tuples) are gone before the graph is built.
+    """
+    _, rows = store.select(EDGES_QUERY)
+    return [(intern(r["s"].value), intern(compact(r["p"].value)), intern(r["o"].value)) for r in rows]
 
 
 def _cited_nodes(store: Store) -> dict[str, str]:
