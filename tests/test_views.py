@@ -196,6 +196,22 @@ def test_whole_view_over_the_cap_lifts_families_then_trims(store):
     assert "best-connected" in trimmed.html  # the warning is on the page too
 
 
+@pytest.mark.parametrize("studies", [False, True])
+def test_lifting_both_hierarchies_at_once_equals_lifting_one_after_the_other(store, studies):
+    from kg.hierarchy import HIERARCHICAL_TYPES, lift_to_families
+    from kg.views.subgraphs import _lifted
+
+    graph = projection(store, collapse_studies=not studies)
+    expected = graph
+    for node_type in HIERARCHICAL_TYPES:
+        expected = lift_to_families(expected, node_type)
+    found = _lifted(graph.subgraph(list(graph)))
+    assert list(found.nodes(data=True)) == list(expected.nodes(data=True))
+    assert [(u, v, k, list(d.items())) for u, v, k, d in found.edges(keys=True, data=True)] == \
+        [(u, v, k, list(d.items())) for u, v, k, d in expected.edges(keys=True, data=True)]
+    assert found.number_of_nodes() < graph.number_of_nodes()
+
+
 def test_ego_view_over_the_cap_keeps_the_nearest(store):
     view = build_view(store, focus="CD44", depth=2, max_nodes=4)
     assert set(by_label(embedded(view.html)["nodes"])) == {"CD44", "Fixture PLGA-HA", "hyaluronic acid",
