@@ -276,7 +276,8 @@ def _cache_file(store: Store, collapse: bool, fingerprint: str) -> Path | None:
 
 def _read_cache(cache: Path) -> nx.MultiDiGraph | None:
     try:
-        return pickle.loads(cache.read_bytes())
+        with cache.open("rb") as file:  # streamed: no copy of the whole file in memory
+            return pickle.load(file)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None  # missing or unreadable: rebuild
 
@@ -288,7 +289,8 @@ def _write_cache(cache: Path, graph: nx.MultiDiGraph) -> None:
         for stale in cache.parent.glob(f"{store_name}.projection-*-{mode}"):
             stale.unlink(missing_ok=True)
         partial = cache.with_name(f"{cache.name}.{os.getpid()}.part")
-        partial.write_bytes(pickle.dumps(graph, protocol=pickle.HIGHEST_PROTOCOL))
+        with partial.open("wb") as file:  # streamed, as above
+            pickle.dump(graph, file, protocol=pickle.HIGHEST_PROTOCOL)
         partial.replace(cache)
     except OSError:
         pass
