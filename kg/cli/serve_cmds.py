@@ -17,7 +17,7 @@ import click
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
               help="Queries that may run at once (one process each).")
 @click.option("--in-memory/--on-disk", "in_memory", default=None,
-              help="Workers load the graph into memory (fastest queries; ~350 bytes per triple per worker) "
+              help="Workers load the graph into memory (fastest queries; ~750 bytes per triple per worker) "
                    "or query the on-disk store. Default: in memory up to 200,000 triples.")
 @click.option("--quiet", is_flag=True, help="Do not log requests.")
 @click.pass_obj

@@ -5,7 +5,7 @@ slower than the same graph in memory (``docs/PERFORMANCE.md``). So :meth:`Oxigra
 Turtle snapshot that ``kg build`` keeps in the store folder into memory when that is cheap (up to
 :data:`IN_MEMORY_UP_TO` triples: the curated graph loads in about 20 ms) and opens the on-disk store
 otherwise; ``in_memory=True`` / ``False`` decides explicitly (a long-running process over a large graph
-gains from ``True``, if it has the memory: about 350 bytes per triple).
+gains from ``True``, if it has the memory: about 750 bytes per triple at its peak).
 """
 
 from __future__ import annotations
