@@ -267,7 +267,8 @@ def merge(results: list[dict]) -> dict:
     merged = dict(results[0], graphs=dict(results[0]["graphs"]))
     for later in results[1:]:
         merged["graphs"].update(later["graphs"])
-        merged["finished"] = later.get("finished", merged.get("finished"))
+        merged["started"] = min(merged["started"], later.get("started", merged["started"]))
+        merged["finished"] = max(merged.get("finished", ""), later.get("finished", ""))
     return merged
 
 
