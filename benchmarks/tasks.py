@@ -124,6 +124,16 @@ def _open(backend: str, args: dict):
     return store, lambda text, bound: store.select(text, bound)[1]
 
 
+def _sampled(call: Callable, args: dict, min_warm: int = 1) -> dict:
+    """The timing record of ``call`` (see :func:`benchmarks.timing.sample`), or ``{"error": …}``: one
+    failing query must not hide the others."""
+    try:
+        return sample(call, args.get("reps", 20), args.get("seconds", 2.0), args.get("limit"), len,
+                      min_warm).record()
+    except Exception as err:
+        return {"error": f"{type(err).__name__}: {err}"[:300]}
+
+
 def task_queries(args: dict) -> dict:
     """Every named query on one backend: first run and warm percentiles (same text, same bindings)."""
     from kg.library import load_library
@@ -135,31 +145,16 @@ def task_queries(args: dict) -> dict:
     found = {"open": opened.wall, "open_cpu": opened.cpu, "queries": {}}
     for name, params in sorted(args["params"].items()):
         bound = {k: _term(v) for k, v in params.items()}
-        text = library[name].text
-        def once(text=text, bound=bound):
-            return run(text, bound)
-
-        try:
-            found["queries"][name] = sample(once, args.get("reps", 20), args.get("seconds", 2.0),
-                                            args.get("limit"), len, args.get("min_warm", 1)).record()
-        except Exception as err:  # one failing query must not hide the others
-            found["queries"][name] = {"error": f"{type(err).__name__}: {err}"[:300]}
+        found["queries"][name] = _sampled(lambda text=library[name].text, bound=bound: run(text, bound), args,
+                                          args.get("min_warm", 1))
     if backend == "oxigraph" and args.get("api"):
         from kg.api import KG
 
         graph = KG(store)
-        api = {}
+        found["api"] = {}
         for name, params in sorted(args["params"].items()):
             given = {k: _term(v).value for k, v in params.items() if v is not None}
-            def run_api(name=name, given=given):
-                return graph.query(name, **given)
-
-            try:
-                api[name] = sample(run_api, args.get("reps", 20), args.get("seconds", 2.0), args.get("limit"),
-                                   len).record()
-            except Exception as err:
-                api[name] = {"error": f"{type(err).__name__}: {err}"[:300]}
-        found["api"] = api
+            found["api"][name] = _sampled(lambda name=name, given=given: graph.query(name, **given), args)
     if backend == "oxigraph-memory" and args.get("projection"):  # here, so that analyses need no memory store
         from kg.projection import build_projection
 

@@ -67,13 +67,16 @@ def families(graph: nx.MultiDiGraph, node_type: str) -> dict[str, set[str]]:
     return found
 
 
-def lift_to_families(graph: nx.MultiDiGraph, node_type: str) -> nx.MultiDiGraph:
-    """A copy of ``graph`` in which every link to a concept of ``node_type`` goes to its family instead.
+def lift_to_families(graph: nx.MultiDiGraph, *node_types: str) -> nx.MultiDiGraph:
+    """A copy of ``graph`` in which every link to a concept of one of ``node_types`` goes to its family
+    instead (several hierarchies in one pass: they share no concept).
 
-    The hierarchy's own skos:broader links and the concepts that are not families are dropped; parallel
+    The hierarchies' own skos:broader links and the concepts that are not families are dropped; parallel
     links that now coincide are merged (their ``sources`` and ``studies`` united, best ``evidence`` kept).
     """
-    family_of = families(graph, node_type)
+    family_of: dict[str, set[str]] = {}
+    for node_type in node_types:
+        family_of.update(families(graph, node_type))
     lifted = graph.__class__()
     lifted.graph.update(graph.graph)
     for node, attrs in graph.nodes(data=True):
