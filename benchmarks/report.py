@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from kg.formatting import render_markdown
+from kg.cli.output import render_markdown
 
 BEGIN = "<!-- benchmark results: begin (written by python -m benchmarks.run) -->"
 END = "<!-- benchmark results: end -->"

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
 
-from kg.locations import Sources
-from kg.prefixes import PREFIXES, compact, sparql_prologue
+from kg.core.locations import Sources
+from kg.core.prefixes import PREFIXES, compact, sparql_prologue
 
 FORMULATIONS_PER_FILE = 2000
 GREEK = ("α", "β", "γ", "κ")

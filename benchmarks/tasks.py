@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from benchmarks.timing import peak_rss_mb, sample, timed
-from kg.locations import Sources
+from kg.core.locations import Sources
 
 # The named query whose end-to-end `kg query` time the cold-start goal is about.
 HEADLINE_QUERY = "carriers-mechanisms"
@@ -43,8 +43,8 @@ def _term(text: str | None):
 # --------------------------------------------------------------------------------------------- build
 
 def task_build(args: dict) -> dict:
-    """``kg.build.build`` into ``store`` (and, within a budget, the pyshacl engine for comparison)."""
-    from kg.build import build, validate
+    """``kg.build.pipeline.build`` into ``store`` (and, within a budget, the pyshacl engine to compare)."""
+    from kg.build.pipeline import build, validate
 
     sources = _sources(args)
     run = timed(lambda: build(Path(args["store"]), sources, engine=args.get("engine", "auto")))
@@ -63,7 +63,7 @@ def task_build(args: dict) -> dict:
 
 def _most_used(store, classes: tuple[str, ...]) -> ox.NamedNode | None:
     """The entity of one of ``classes`` that the most statements point to."""
-    from kg.resolve import class_iri
+    from kg.query.resolve import class_iri
 
     values = " ".join(str(class_iri(c)) for c in classes)
     _, rows = store.select(f"""SELECT ?e (COUNT(?x) AS ?n) WHERE {{ VALUES ?c {{ {values} }}
@@ -74,8 +74,8 @@ def _most_used(store, classes: tuple[str, ...]) -> ox.NamedNode | None:
 def task_params(args: dict) -> dict:
     """Bindings for every named query: the header's example where the graph has it, else the most-used
     entity of the parameter's class; optional parameters keep their default. Terms as N-Triples."""
-    from kg.api import KG
-    from kg.errors import QueryError
+    from kg.core.errors import QueryError
+    from kg.query.handle import KG
     from kg.store.oxigraph_backend import OxigraphStore
 
     graph = KG(OxigraphStore.open(Path(args["store"])))
@@ -104,11 +104,11 @@ def task_params(args: dict) -> dict:
 
 def _open(backend: str, args: dict):
     """(store to query, how to run one named query on it) for a backend."""
-    from kg.prefixes import PREFIXES
-    from kg.sparql import inject_bindings
+    from kg.core.prefixes import PREFIXES
+    from kg.core.sparql import inject_bindings
 
     if backend == "pyoxigraph":
-        from kg.loading import load_files
+        from kg.core.loading import load_files
 
         raw = ox.Store()
         load_files(raw, _sources(args).files())
@@ -136,7 +136,7 @@ def _sampled(call: Callable, args: dict, min_warm: int = 1) -> dict:
 
 def task_queries(args: dict) -> dict:
     """Every named query on one backend: first run and warm percentiles (same text, same bindings)."""
-    from kg.library import load_library
+    from kg.query.library import load_library
 
     backend = args["backend"]
     opened = timed(lambda: _open(backend, args))
@@ -148,7 +148,7 @@ def task_queries(args: dict) -> dict:
         found["queries"][name] = _sampled(lambda text=library[name].text, bound=bound: run(text, bound), args,
                                           args.get("min_warm", 1))
     if backend == "oxigraph" and args.get("api"):
-        from kg.api import KG
+        from kg.query.handle import KG
 
         graph = KG(store)
         found["api"] = {}
@@ -156,7 +156,7 @@ def task_queries(args: dict) -> dict:
             given = {k: _term(v).value for k, v in params.items() if v is not None}
             found["api"][name] = _sampled(lambda name=name, given=given: graph.query(name, **given), args)
     if backend == "oxigraph-memory" and args.get("projection"):  # here, so that analyses need no memory store
-        from kg.projection import build_projection
+        from kg.analysis.projection import build_projection
 
         _step(found, "projection", lambda: build_projection(store), args.get("limit"))
     found["peak_mb"] = peak_rss_mb()
@@ -186,10 +186,10 @@ def _step(found: dict, name: str, call: Callable, limit: float | None, describe:
 
 def task_analyses(args: dict) -> dict:
     """Projection (from the on-disk store), paths, reachability, hubs; each within ``limit`` seconds."""
-    from kg.hubs import hubs
-    from kg.paths import PathIndex
-    from kg.projection import build_projection
-    from kg.reach import reach
+    from kg.analysis.hubs import hubs
+    from kg.analysis.paths import PathIndex
+    from kg.analysis.projection import build_projection
+    from kg.analysis.reach import reach
     from kg.store.oxigraph_backend import OxigraphStore
 
     limit = args.get("limit")
@@ -219,7 +219,7 @@ def task_analyses(args: dict) -> dict:
 
 def task_views(args: dict) -> dict:
     """``kg view`` of the whole graph capped at 1 000 and 10 000 nodes (projections built first)."""
-    from kg.projection import projection
+    from kg.analysis.projection import projection
     from kg.store.oxigraph_backend import OxigraphStore
     from kg.views import build_view
 

@@ -4,7 +4,7 @@ The Python API is re-exported here; heavy modules load on first use:
 
 - :func:`open` — open the graph (embedded store, rdflib, or a SPARQL endpoint) → :class:`KG`
 - :class:`KG` — ``.query(name, **params)``, ``.sparql(text, **params)``, ``.queries()``, ``.resolve(name)``
-  (:func:`kg.resolve.resolve` does the same on any :class:`kg.store.Store`)
+  (:func:`kg.query.resolve.resolve` does the same on any :class:`kg.store.Store`)
 - :class:`Result` — ``.rows``, ``.to_dataframe()``, iteration
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-_LAZY = {"open": "kg.api", "KG": "kg.api", "Result": "kg.results"}
+_LAZY = {"open": "kg.query.handle", "KG": "kg.query.handle", "Result": "kg.query.results"}
 
 __all__ = ["KG", "Result", "open"]
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.prefixes import NMO, PREFIXES, compact
+from kg.core.prefixes import NMO, PREFIXES, compact
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -191,7 +191,7 @@ KGX_EDGE_COLUMNS = ("id", "subject", "predicate", "object", "original_predicate"
 
 def _citation(props: dict[str, list[Term]], documents: dict[str, tuple[str, str]]) -> tuple[str, str]:
     """(DOI CURIE, human citation) of a record or statement with nmo:sourceDocument."""
-    from kg.projection import citation
+    from kg.core.citations import citation
 
     doc = props.get(NMO + "sourceDocument", [None])[0]
     if doc is None or doc.value not in documents:

@@ -64,7 +64,7 @@ def main(prefixes: list[str]) -> None:
     chosen = _chosen(prefixes)
     with tempfile.TemporaryDirectory(prefix="nanomet-kg-notebooks-") as scratch:
         if not os.environ.get("NANOMET_KG_STORE"):
-            from kg.build import build
+            from kg.build.pipeline import build
 
             store = Path(scratch) / "store"
             print(f"building the KG into {store}", file=sys.stderr)

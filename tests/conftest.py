@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
-from kg.locations import Sources
+from kg.build.pipeline import build
+from kg.core.locations import Sources
 from kg.store import open_store
 
 DATA = Path(__file__).parent / "data"

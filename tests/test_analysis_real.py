@@ -6,13 +6,13 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from kg.dwpc import dwpc
-from kg.gaps import hypotheses, unaddressed_biology, white_space
-from kg.hierarchy import catch_all_root
-from kg.hubs import degree_correlation, hubs
-from kg.paths import PathIndex
-from kg.projection import projection
-from kg.reach import reach
+from kg.analysis.dwpc import dwpc
+from kg.analysis.gaps import hypotheses, unaddressed_biology, white_space
+from kg.analysis.hierarchy import catch_all_root
+from kg.analysis.hubs import degree_correlation, hubs
+from kg.analysis.paths import PathIndex
+from kg.analysis.projection import projection
+from kg.analysis.reach import reach
 
 # Formulations in a cell, counted independently of the projection. {family} says how the carrier ?c
 # belongs to the row: through skos:broader*, or (the catch-all root "nanocarrier") by being it.

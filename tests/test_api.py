@@ -1,4 +1,4 @@
-"""The Python API (`kg.open`, `KG`, `Result`) and the one binding mechanism under it (`kg.sparql`)."""
+"""The Python API (`kg.open`, `KG`, `Result`) and the one binding mechanism under it (`kg.core.sparql`)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ import pyoxigraph as ox
 import pytest
 
 import kg
-from kg.errors import KGError, QueryError
-from kg.sparql import check_syntax, inject_bindings, query_form
+from kg.core.errors import KGError, QueryError
+from kg.core.sparql import check_syntax, inject_bindings, query_form
 
 CD44 = "https://w3id.org/nanomet-kg/id/target/cd44"
 
 
 def test_open_is_lazy_and_gives_a_kg(query_store_path):
-    code = "import sys, kg\nprint('kg.api' in sys.modules, 'pyoxigraph' in sys.modules)"
+    code = "import sys, kg\nprint('kg.query.handle' in sys.modules, 'pyoxigraph' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.split() == \
         ["False", "False"]
     with kg.open(query_store_path) as graph:
@@ -70,7 +70,7 @@ def test_named_query_parameters_accept_terms_and_none(query_store_path):
             graph.query("formulations-by-target", target=None)
 
 
-# ---------------------------------------------------------------- kg.sparql: binding and checking
+# ---------------------------------------------------------------- kg.core.sparql: binding and checking
 
 @pytest.mark.parametrize("query, form", [
     ("SELECT * WHERE { ?s ?p ?o }", "SELECT"),

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synthetic import generate
-from kg.build import validate
-from kg.locations import Sources
+from kg.build.pipeline import validate
+from kg.core.locations import Sources
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +33,8 @@ def test_harness_smoke_run(tmp_path):
     out = tmp_path / "PERFORMANCE.md"
     out.write_text("# Performance\n\nprose kept\n")
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--sizes", "2k", "--no-real", "--work", str(tmp_path / "work"),
+        [sys.executable, "-m", "benchmarks.run", "--sizes", "2k", "--no-real",
+         "--work", str(tmp_path / "work"),
          "--out", str(out), "--reps", "1", "--seconds", "0", "--cold-runs", "1", "--rdflib-limit", "30"],
         cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
@@ -49,5 +50,6 @@ def test_harness_smoke_run(tmp_path):
     assert "error" not in results["cold"]["query"]
     report = out.read_text()
     assert report.startswith("# Performance\n\nprose kept")
-    for heading in ("### Goals", "### Build", "### Named queries — 2k", "### Analyses and views", "### Cold start"):
+    for heading in ("### Goals", "### Build", "### Named queries — 2k", "### Analyses and views",
+                    "### Cold start"):
         assert heading in report

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from kg.build import build, validate
-from kg.errors import StoreError, TurtleSyntaxError, ValidationError
-from kg.stats import summarize
+from kg.build.pipeline import build, validate
+from kg.core.errors import StoreError, TurtleSyntaxError, ValidationError
+from kg.query.stats import summarize
 from kg.store import open_store
 
 

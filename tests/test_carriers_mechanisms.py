@@ -4,10 +4,10 @@ the analysis layer, including the formulations whose carrier is only the catch-a
 
 from __future__ import annotations
 
-from kg.api import KG
-from kg.hierarchy import catch_all_root, families
-from kg.projection import projection
-from kg.reach import reach
+from kg.analysis.hierarchy import catch_all_root, families
+from kg.analysis.projection import projection
+from kg.analysis.reach import reach
+from kg.query.handle import KG
 
 
 def test_named_query_matches_reach_on_every_cell(real_store):

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 import pytest
 
-from kg.api import KG
-from kg.prefixes import NMO
-from kg.resolve import resolve
+from kg.core.prefixes import NMO
+from kg.query.handle import KG
+from kg.query.resolve import resolve
 
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
@@ -103,7 +103,7 @@ def objects(store, subject, predicate: str) -> set:
 
 
 def named(store, query: str, column_name: str, **params) -> set[ox.NamedNode]:
-    """The IRIs in one column of a named query's answer (``kg/queries/<query>.rq`` through the API)."""
+    """The IRIs in one column of a named query's answer (``kg/query/named/<query>.rq`` through the API)."""
     rows = KG(store).query(query, **params).rows
     return {ox.NamedNode(row[f"{column_name}_iri"]) for row in rows if f"{column_name}_iri" in row}
 

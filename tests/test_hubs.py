@@ -5,8 +5,8 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from kg.errors import QueryError
-from kg.hubs import degree_correlation, hubs, top_per_family
+from kg.analysis.hubs import degree_correlation, hubs, top_per_family
+from kg.core.errors import QueryError
 
 # A star around formulation F (with two targets and a step) plus a chain F — T1 — S, and a source
 # document D that F cites (a qualifier: left out of the analysis).

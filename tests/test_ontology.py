@@ -5,9 +5,9 @@ from __future__ import annotations
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kg.locations import Sources
-from kg.namespaces import NMO
-from kg.prefixes import NMO as NMO_IRI
+from kg.core.locations import Sources
+from kg.core.namespaces import NMO
+from kg.core.prefixes import NMO as NMO_IRI
 
 
 def _ontology() -> rdflib.Graph:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from kg.locations import Sources
+from kg.core.locations import Sources
 
 SOURCES = Path(__file__).resolve().parents[2] / "shared" / "sources"
 RUN = 9  # words in a row that would count as copying

@@ -35,7 +35,7 @@ def test_wheel_bundles_ontology_and_data_and_runs(tmp_path):
     env["PYTHONPATH"] = str(target)
     workdir = tmp_path / "elsewhere"
     workdir.mkdir()
-    code = "import kg.locations as l; print(l.data_root())"
+    code = "import kg.core.locations as l; print(l.data_root())"
     out = subprocess.run([sys.executable, "-c", code], cwd=workdir, env=env, capture_output=True, text=True,
                          check=True)
     assert Path(out.stdout.strip()) == target / "kg" / "_bundled"

@@ -18,9 +18,9 @@ import math
 import networkx as nx
 import pytest
 
-from kg.dwpc import dwpc, dwpc_from, path_degree_product
-from kg.errors import QueryError
-from kg.paths import PathIndex, find_paths, hop_distance, parse_metapath
+from kg.analysis.dwpc import dwpc, dwpc_from, path_degree_product
+from kg.analysis.paths import PathIndex, find_paths, hop_distance, parse_metapath
+from kg.core.errors import QueryError
 
 TYPES = {"C1": "CarrierType", "C2": "CarrierType", "CF": "CarrierType", "F1": "Formulation",
          "F2": "Formulation", "F3": "Formulation", "T1": "MolecularTarget", "T2": "MolecularTarget",
@@ -169,8 +169,8 @@ def test_negative_damping_is_refused(toy):
 
 
 def test_a_runaway_search_stops_with_a_clear_error(toy, monkeypatch):
-    import kg.paths
+    import kg.analysis.paths
 
-    monkeypatch.setattr(kg.paths, "SEARCH_BUDGET", 5)
+    monkeypatch.setattr(kg.analysis.paths, "SEARCH_BUDGET", 5)
     with pytest.raises(QueryError, match="fewer hops"):
         find_paths(toy, "C1", "S1", max_hops=4)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-import kg.projection as projection_module
-from kg.build import build
-from kg.locations import Sources
-from kg.projection import build_projection, projection
+import kg.analysis.projection as projection_module
+from kg.analysis.projection import build_projection, projection
+from kg.build.pipeline import build
+from kg.core.locations import Sources
 from kg.store import open_store
 
 ANALYSIS = Path(__file__).parent / "data" / "analysis"

@@ -7,11 +7,11 @@ import re
 
 import pytest
 
-from kg.api import KG
-from kg.errors import QueryError
-from kg.library import load_library, parse_query
-from kg.prefixes import expand
-from kg.resolve import resolve
+from kg.core.errors import QueryError
+from kg.core.prefixes import expand
+from kg.query.handle import KG
+from kg.query.library import load_library, parse_query
+from kg.query.resolve import resolve
 
 LIBRARY = load_library()
 REQUIRED_QUERIES = {

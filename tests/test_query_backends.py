@@ -14,11 +14,11 @@ import urllib.request
 import pytest
 from click.testing import CliRunner
 
-from kg.api import KG
 from kg.cli import main
-from kg.errors import QueryError
-from kg.library import load_library
-from kg.locations import Sources
+from kg.core.errors import QueryError
+from kg.core.locations import Sources
+from kg.query.handle import KG
+from kg.query.library import load_library
 from kg.server.app import make_server
 from kg.server.executor import Limits
 from kg.store.oxigraph_backend import OxigraphStore
@@ -189,7 +189,7 @@ def test_the_same_clear_errors_on_every_backend(backends):
 
 
 def test_unreachable_endpoint_is_a_store_error():
-    from kg.errors import StoreError
+    from kg.core.errors import StoreError
 
     with pytest.raises(StoreError, match="cannot reach the endpoint"):
         len(RemoteStore(f"http://127.0.0.1:{free_port()}/sparql", timeout=2))
@@ -216,7 +216,7 @@ def test_backend_option_selects_rdflib(tmp_path, query_sources, query_store_path
                                   "targets-by-step"])
 def test_real_graph_same_rows_with_rdflib(real_store, name):
     """On the curated graph, rdflib (over the same triples as the built store) agrees with Oxigraph."""
-    from kg.loading import to_rdflib
+    from kg.core.loading import to_rdflib
 
     q = load_library()[name]
     params = {p.name: p.example for p in q.params if p.required}
@@ -228,7 +228,8 @@ def test_real_graph_same_rows_with_rdflib(real_store, name):
 
 @pytest.fixture(scope="module")
 def real_backends(real_store_path):
-    stores = {"oxigraph": OxigraphStore.open(real_store_path), "rdflib": RdflibStore.from_sources(Sources.default())}
+    stores = {"oxigraph": OxigraphStore.open(real_store_path),
+              "rdflib": RdflibStore.from_sources(Sources.default())}
     yield {name: KG(store) for name, store in stores.items()}
     for store in stores.values():
         store.close()

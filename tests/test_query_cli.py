@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.library import load_library
+from kg.query.library import load_library
 
 
 @pytest.fixture

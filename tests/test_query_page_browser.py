@@ -15,8 +15,8 @@ import urllib.request
 
 import pytest
 
-from kg.api import KG
-from kg.library import load_library
+from kg.query.handle import KG
+from kg.query.library import load_library
 from kg.server.app import make_server
 
 pytestmark = pytest.mark.slow

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import pytest
 
-from kg.errors import QueryError
-from kg.gaps import hypotheses, unaddressed_biology, weak_evidence, white_space
-from kg.hierarchy import catch_all_root, families, lift_to_families
-from kg.projection import projection
-from kg.reach import reach
+from kg.analysis.gaps import hypotheses, unaddressed_biology, weak_evidence, white_space
+from kg.analysis.hierarchy import catch_all_root, families, lift_to_families
+from kg.analysis.projection import projection
+from kg.analysis.reach import reach
+from kg.core.errors import QueryError
 
 ID = "https://w3id.org/nanomet-kg/id/"
 
@@ -214,6 +214,6 @@ def test_hypotheses_are_empty_cells_only(graph, collapsed):
 
 def test_heatmap_png(graph, tmp_path):
     pytest.importorskip("matplotlib")
-    from kg.heatmap import save_heatmap
+    from kg.analysis.heatmap import save_heatmap
     out = save_heatmap(reach(graph, "carrier", "step", all_cols=True), tmp_path / "reach.png")
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

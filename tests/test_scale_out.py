@@ -14,9 +14,9 @@ import subprocess
 import pytest
 from test_query_backends import free_port, wait_until_up
 
-from kg.api import KG
-from kg.projection import build_projection
-from kg.reach import reach
+from kg.analysis.projection import build_projection
+from kg.analysis.reach import reach
+from kg.query.handle import KG
 from kg.store.oxigraph_backend import SNAPSHOT, OxigraphStore
 from kg.store.remote import RemoteStore
 

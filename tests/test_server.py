@@ -14,8 +14,8 @@ import urllib.request
 import pytest
 from SPARQLWrapper import CSV, JSON, POST, SELECT, TSV, TURTLE, XML, SPARQLWrapper
 
-from kg.api import KG
-from kg.library import load_library
+from kg.query.handle import KG
+from kg.query.library import load_library
 from kg.server.app import make_server
 from kg.server.executor import Limits
 from kg.store.oxigraph_backend import OxigraphStore

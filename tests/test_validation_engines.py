@@ -1,4 +1,4 @@
-"""The SHACL shapes compiled to SPARQL (kg.shacl_sparql) find exactly what pyshacl finds.
+"""The SHACL shapes compiled to SPARQL (kg.build.shacl_compile) find exactly what pyshacl finds.
 
 Both engines read the same ``ontology/shapes.ttl``; the SPARQL one is what ``kg build`` runs (it scales),
 pyshacl is the reference. They are compared on the fixture, on the curated graph, on a file that breaks
@@ -13,11 +13,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.build import validate
-from kg.loading import load_files, to_rdflib
-from kg.prefixes import compact
-from kg.shacl_sparql import UnsupportedShape, compile_shapes
-from kg.validation import shacl_violations, sparql_violations, store_violations
+from kg.build.pipeline import validate
+from kg.build.shacl_compile import UnsupportedShape, compile_shapes
+from kg.build.validation import shacl_violations, sparql_violations, store_violations
+from kg.core.loading import load_files, to_rdflib
+from kg.core.prefixes import compact
 
 BROKEN = Path(__file__).parent / "data" / "broken" / "violations.ttl"
 

@@ -16,11 +16,11 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from kg.build import build
+from kg.analysis.node_types import TYPE_ORDER, family_of_type
+from kg.analysis.projection import ENTITY_PREDICATES, projection
+from kg.build.pipeline import build
 from kg.cli import main
-from kg.locations import Sources
-from kg.node_types import TYPE_ORDER, family_of_type
-from kg.projection import ENTITY_PREDICATES, projection
+from kg.core.locations import Sources
 from kg.store import open_store
 from kg.store.oxigraph_backend import OxigraphStore
 from kg.views import build_view, style
@@ -198,7 +198,7 @@ def test_whole_view_over_the_cap_lifts_families_then_trims(store):
 
 @pytest.mark.parametrize("studies", [False, True])
 def test_lifting_both_hierarchies_at_once_equals_lifting_one_after_the_other(store, studies):
-    from kg.hierarchy import HIERARCHICAL_TYPES, lift_to_families
+    from kg.analysis.hierarchy import HIERARCHICAL_TYPES, lift_to_families
     from kg.views.subgraphs import _lifted
 
     graph = projection(store, collapse_studies=not studies)
@@ -427,7 +427,7 @@ def test_cli_errors_are_clear(tmp_path, views_store_path, args, message):
 
 
 def test_missing_vis_network_is_a_clear_error(store, monkeypatch):
-    from kg.errors import KGError
+    from kg.core.errors import KGError
     from kg.views import render
 
     monkeypatch.setattr(render, "VIS_NETWORK", ("pyvis", "lib/vis-0.0.0/vis-network.min.js"))

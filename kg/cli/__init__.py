@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from kg.errors import KGError
+from kg.core.errors import KGError
 
 
 @dataclass
@@ -22,8 +22,8 @@ class Settings:
     endpoint: str | None = None
 
     def open_kg(self):
-        """The :class:`kg.api.KG` these options select (embedded store, rdflib or a remote endpoint)."""
-        from kg.api import open as open_kg
+        """The :class:`kg.query.handle.KG` these options select (embedded store, rdflib or an endpoint)."""
+        from kg.query.handle import open as open_kg
 
         return open_kg(self.store, self.backend, self.endpoint)
 
@@ -55,7 +55,7 @@ class KGGroup(click.Group):
 def main(ctx: click.Context, store: Path | None, backend: str | None, endpoint: str | None,
          debug: bool) -> None:
     """nanomet-kg: a knowledge graph of cancer nanomedicine against metastasis."""
-    from kg.locations import default_store
+    from kg.core.locations import default_store
 
     ctx.obj = Settings(store=store or default_store(), debug=debug, backend=backend,
                        endpoint=endpoint if backend in (None, "remote") else None)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from kg.errors import QueryError
-from kg.reach import AXES  # light: no networkx until a command runs
+from kg.analysis.reach import AXES  # light: no networkx until a command runs
+from kg.core.errors import QueryError
 
 FORMATS = ("table", "csv", "tsv", "json", "md")
 SECTIONS = ("whitespace", "weak", "biology", "hypotheses")
@@ -23,7 +23,7 @@ def format_option(command):
 @contextmanager
 def _graphs(settings, *, full: bool = True, collapsed: bool = False):
     """Open the store and yield (store, projections…): the full one and/or the collapsed one."""
-    from kg.projection import projection
+    from kg.analysis.projection import projection
     from kg.store import open_store
 
     with open_store(settings.store) as store:
@@ -39,7 +39,7 @@ def _emit(columns: list[str], rows: list[list], fmt: str, records: list[dict] | 
         records = records if records is not None else [dict(zip(columns, r, strict=True)) for r in rows]
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
         return
-    from kg.formatting import render_rows
+    from kg.cli.output import render_rows
 
     click.echo(render_rows(columns, [[_cell(v) for v in r] for r in rows], fmt))
 
@@ -54,7 +54,7 @@ def _cell(value) -> str:
 
 def _node(store, graph, name: str) -> str:
     """The projection node a user's name resolves to."""
-    from kg.resolve import resolve
+    from kg.query.resolve import resolve
 
     iri = resolve(store, name).value
     if iri not in graph:
@@ -85,9 +85,9 @@ def paths(settings, source: str, target: str, max_hops: int, metapath: str | Non
 
     Statements are followed in both directions (the arrow shows which way each one runs); source
     documents and evidence levels are never passed through; a path never goes up a hierarchy and
-    straight down again. See ``kg.paths`` for the rules.
+    straight down again. See ``kg.analysis.paths`` for the rules.
     """
-    from kg.paths import PathIndex, parse_metapath
+    from kg.analysis.paths import PathIndex, parse_metapath
 
     types = parse_metapath(metapath) if metapath else None
     with _graphs(settings, full=studies, collapsed=not studies) as (store, graph):
@@ -162,7 +162,7 @@ def reach(settings, row_axis: str, col_axis: str, level: str, via: str | None, v
 
     Example: ``kg reach --from carrier --to step --via target --png reach.png``.
     """
-    from kg.reach import reach as reach_matrix
+    from kg.analysis.reach import reach as reach_matrix
 
     with _graphs(settings) as (_, graph):
         matrix = reach_matrix(graph, row_axis, col_axis, level, via, all_rows=complete, all_cols=complete)
@@ -173,7 +173,7 @@ def reach(settings, row_axis: str, col_axis: str, level: str, via: str | None, v
     else:
         _emit(*matrix.wide(value), fmt)
     if png is not None:
-        from kg.heatmap import save_heatmap
+        from kg.analysis.heatmap import save_heatmap
 
         click.echo(f"heatmap: {save_heatmap(matrix, png, value)}", err=True)
 
@@ -201,9 +201,9 @@ DEGREE_BIAS_NOTE = (
 def hubs(settings, node_type: str | None, by: str, top: int, per_type: bool, samples: int | None,
          fmt: str) -> None:
     """Degree, betweenness and PageRank per node (studies folded into formulation links)."""
-    from kg.hubs import degree_correlation, top_per_family
-    from kg.hubs import hubs as hub_scores
-    from kg.node_types import type_name
+    from kg.analysis.hubs import degree_correlation, top_per_family
+    from kg.analysis.hubs import hubs as hub_scores
+    from kg.analysis.node_types import type_name
 
     wanted = type_name(node_type) if node_type else None
     with _graphs(settings, full=False, collapsed=True) as (_, graph):
@@ -230,7 +230,7 @@ def hubs(settings, node_type: str | None, by: str, top: int, per_type: bool, sam
 @click.pass_obj
 def gaps(settings, show: str, top: int, damping: float, path_count: int, fmt: str) -> None:
     """White space, weak evidence, unaddressed biology and DWPC-ranked carrier family → step hypotheses."""
-    from kg import gaps as gap_analysis
+    from kg.analysis import gaps as gap_analysis
 
     sections = [s.strip() for s in show.split(",") if s.strip()]
     unknown = sorted(set(sections) - set(SECTIONS))

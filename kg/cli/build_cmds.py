@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kg.errors import ValidationError
+from kg.core.errors import ValidationError
 
 
 def source_options(command):
@@ -50,9 +50,9 @@ def build(settings, show_warnings: bool, ontology: Path | None, triples: Path | 
 
     The new store replaces the old one only if every check passes.
     """
-    from kg.build import build as run_build
-    from kg.locations import Sources
-    from kg.stats import summarize
+    from kg.build.pipeline import build as run_build
+    from kg.core.locations import Sources
+    from kg.query.stats import summarize
     from kg.store import open_store
 
     started = time.perf_counter()
@@ -69,8 +69,8 @@ def build(settings, show_warnings: bool, ontology: Path | None, triples: Path | 
 @source_options
 def validate(show_warnings: bool, ontology: Path | None, triples: Path | None, engine: str) -> None:
     """Run the SHACL shapes and the lint on the sources without building."""
-    from kg.build import validate as run_validate
-    from kg.locations import Sources
+    from kg.build.pipeline import validate as run_validate
+    from kg.core.locations import Sources
 
     report = run_validate(Sources.default(ontology, triples), progress=_progress, engine=engine)
     _print_warnings(report, show_warnings)
@@ -83,7 +83,7 @@ def validate(show_warnings: bool, ontology: Path | None, triples: Path | None, e
 @click.pass_obj
 def stats(settings) -> None:
     """Summarise the built store: triples, nodes per class, studies per source."""
-    from kg.stats import summarize
+    from kg.query.stats import summarize
     from kg.store import open_store
 
     with open_store(settings.store) as store:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kg.errors import KGError
+from kg.core.errors import KGError
 
 
 @click.command()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kg.errors import QueryError
+from kg.core.errors import QueryError
 
 FORMATS = ("table", "csv", "tsv", "md", "json")
 
@@ -27,8 +27,8 @@ def output_options(command):
 
 
 def emit(result, fmt: str, limit: int | None, iris: bool) -> None:
-    """Print a :class:`kg.results.Result`; counts go to stderr so that stdout stays clean."""
-    from kg.formatting import render_rows
+    """Print a :class:`kg.query.results.Result`; counts go to stderr so that stdout stays clean."""
+    from kg.cli.output import render_rows
 
     shown = result.head(limit)
     if fmt == "json":
@@ -46,7 +46,7 @@ def emit(result, fmt: str, limit: int | None, iris: bool) -> None:
 @click.argument("name", required=False)
 def queries(name: str | None) -> None:
     """List the named queries, or show one (parameters and SPARQL) with NAME."""
-    from kg.library import get_query, load_library
+    from kg.query.library import get_query, load_library
 
     library = load_library()
     if name:
@@ -75,7 +75,7 @@ def queries(name: str | None) -> None:
 @click.pass_obj
 def query(settings, name: str, params: tuple[str, ...], fmt: str, limit: int | None, iris: bool) -> None:
     """Run the named query NAME (see `kg queries`)."""
-    from kg.params import parse_assignments
+    from kg.query.params import parse_assignments
 
     given = parse_assignments(params)
     with settings.open_kg() as graph:
@@ -85,7 +85,7 @@ def query(settings, name: str, params: tuple[str, ...], fmt: str, limit: int | N
 @click.command()
 @click.argument("text", required=False)
 @click.option("--file", "-f", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Read the query from a file (a header may declare typed parameters, as in kg/queries).")
+              help="Read the query from a file (a header may declare typed parameters, as the library does).")
 @output_options
 @click.pass_obj
 def sparql(settings, text: str | None, file: Path | None, params: tuple[str, ...], fmt: str,
@@ -97,8 +97,8 @@ def sparql(settings, text: str | None, file: Path | None, params: tuple[str, ...
     """
     import pyoxigraph as ox
 
-    from kg.params import parse_assignments
-    from kg.prefixes import PREFIXES
+    from kg.core.prefixes import PREFIXES
+    from kg.query.params import parse_assignments
 
     if (text is None) == (file is None):
         raise QueryError("give the query as an argument or with --file, not both and not neither")
@@ -110,7 +110,7 @@ def sparql(settings, text: str | None, file: Path | None, params: tuple[str, ...
         if fmt == "json":
             import json
 
-            from kg.results import boolean_json
+            from kg.query.results import boolean_json
 
             click.echo(json.dumps(boolean_json(result)))
         else:

@@ -49,8 +49,8 @@ def view(settings, focus: str | None, depth: int, query: str | None, params: tup
       kg view --query formulations-by-target --param target=CXCR4
       kg view --paths "hyaluronic acid" "local invasion" --open
     """
-    from kg.errors import QueryError
-    from kg.params import parse_assignments
+    from kg.core.errors import QueryError
+    from kg.query.params import parse_assignments
     from kg.views import build_view
 
     if params and not query:

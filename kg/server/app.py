@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 
-from kg.prefixes import PREFIXES
+from kg.core.prefixes import PREFIXES
 from kg.server.executor import Limits, QueryExecutor
 from kg.server.protocol import TEXT, Answer
 
@@ -41,9 +41,9 @@ def static_files() -> dict[str, tuple[str, bytes]]:
 def library_document(store_path: Path) -> bytes:
     """The prefixes and the named queries as JSON for the page, each query with its example (required
     parameters) or default (optional ones) bound."""
-    from kg.api import KG
-    from kg.errors import KGError
-    from kg.sparql import inject_bindings
+    from kg.core.errors import KGError
+    from kg.core.sparql import inject_bindings
+    from kg.query.handle import KG
     from kg.store.oxigraph_backend import OxigraphStore
 
     entries = []

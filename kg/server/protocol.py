@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError
-from kg.prefixes import PREFIXES
-from kg.results import boolean_json, sparql_json
-from kg.sparql import check_syntax
+from kg.core.errors import QueryError
+from kg.core.prefixes import PREFIXES
+from kg.core.sparql import check_syntax
+from kg.query.results import boolean_json, sparql_json
 
 TEXT = "text/plain; charset=utf-8"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.errors import StoreError
+from kg.core.errors import StoreError
 from kg.store.base import Store
 
 __all__ = ["BACKENDS", "Store", "open_store"]
@@ -17,15 +17,15 @@ def open_store(path: Path | str | None = None, backend: str | None = None, endpo
     """Open a read-only store.
 
     - ``oxigraph`` (the default): the store built by ``kg build`` at ``path``
-      (default: :func:`kg.locations.default_store`), loaded into memory if ``in_memory`` (by default when
+      (default: :func:`kg.core.locations.default_store`), loaded into memory if ``in_memory`` (by default when
       it is small: :meth:`kg.store.oxigraph_backend.OxigraphStore.open`);
-    - ``rdflib``: an in-memory graph parsed from the Turtle of ``sources`` (a :class:`kg.locations.Sources`,
-      default: the shipped ontology and data);
+    - ``rdflib``: an in-memory graph parsed from the Turtle of ``sources``
+      (a :class:`kg.core.locations.Sources`, default: the shipped ontology and data);
     - ``remote``: the SPARQL endpoint at ``endpoint`` (giving an endpoint implies this backend).
     """
     backend = backend or ("remote" if endpoint else "oxigraph")
     if backend == "oxigraph":
-        from kg.locations import default_store
+        from kg.core.locations import default_store
         from kg.store.oxigraph_backend import OxigraphStore
 
         return OxigraphStore.open(Path(path) if path else default_store(), in_memory)

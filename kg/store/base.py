@@ -2,7 +2,7 @@
 
 A backend implements the three ``_select`` / ``_ask`` / ``_construct`` calls on final query text. The
 public methods check the syntax first (so errors point into the text the user wrote) and bind the
-parameters with :func:`kg.sparql.inject_bindings`, identically for every backend.
+parameters with :func:`kg.core.sparql.inject_bindings`, identically for every backend.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Mapping
 
 import pyoxigraph as ox
 
-from kg.prefixes import PREFIXES
-from kg.sparql import BoundTerm, check_syntax, inject_bindings
+from kg.core.prefixes import PREFIXES
+from kg.core.sparql import BoundTerm, check_syntax, inject_bindings
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Row = dict[str, Term]

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError, StoreError
-from kg.prefixes import PREFIXES
+from kg.core.errors import QueryError, StoreError
+from kg.core.prefixes import PREFIXES
 from kg.store.base import Store, solution_rows
 
 MANIFEST = "manifest.json"

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError
-from kg.locations import Sources
-from kg.prefixes import PREFIXES
+from kg.core.errors import QueryError
+from kg.core.locations import Sources
+from kg.core.prefixes import PREFIXES
 from kg.store.base import Row, Store, Term
 
 
@@ -40,7 +40,7 @@ class RdflibStore(Store):
     @classmethod
     def from_sources(cls, sources: Sources | None = None) -> RdflibStore:
         """Parse the ontology and curated Turtle of ``sources`` (default: the shipped ones)."""
-        from kg.loading import parse_files, to_rdflib
+        from kg.core.loading import parse_files, to_rdflib
 
         sources = sources or Sources.default()
         return cls(to_rdflib(parse_files(sources.files()).all_triples()))

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError, StoreError
-from kg.prefixes import sparql_prologue
+from kg.core.errors import QueryError, StoreError
+from kg.core.prefixes import sparql_prologue
 from kg.store.base import Store, solution_rows
 
 ENDPOINT_ENV = "NANOMET_KG_ENDPOINT"

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kg.prefixes import compact
-from kg.reach import study_evidence
+from kg.analysis.reach import study_evidence
+from kg.core.prefixes import compact
 from kg.store.base import Store
 
 if TYPE_CHECKING:

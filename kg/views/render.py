@@ -13,8 +13,8 @@ from collections import Counter
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from kg.errors import KGError
-from kg.node_types import TYPE_ORDER
+from kg.analysis.node_types import TYPE_ORDER
+from kg.core.errors import KGError
 from kg.views import describe, style
 from kg.views.details import Details
 from kg.views.subgraphs import RESULT, Selection
@@ -43,8 +43,8 @@ def _neighbours(graph: nx.MultiDiGraph, node: str) -> int:
 
 
 def search_key(label: str, alt_labels: tuple[str, ...]) -> str:
-    """Normalised names (:func:`kg.names.normalize_name`) the page's search box matches against."""
-    from kg.names import normalize_name
+    """Normalised names (:func:`kg.core.names.normalize_name`) the page's search box matches against."""
+    from kg.core.names import normalize_name
 
     return "|".join(dict.fromkeys(normalize_name(name) for name in (label, *alt_labels)))
 

@@ -1,6 +1,6 @@
 """Which part of the graph a view shows: all of it, an ego network, a query's result, or paths.
 
-Each function takes a projection (:mod:`kg.projection`) and returns a :class:`Selection`: a subgraph
+Each function takes a projection (:mod:`kg.analysis.projection`) and returns a :class:`Selection`: a subgraph
 (a copy), a title, the nodes to highlight and notes for the reader about what was left out and why.
 Qualifier nodes (source documents, evidence levels) stay out of whole and ego views: what they say is in
 the edges' tooltips, and as nodes they would tie every formulation to every other.
@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from itertools import chain, pairwise
 from typing import TYPE_CHECKING
 
-from kg.errors import QueryError
-from kg.hierarchy import HIERARCHICAL_TYPES, lift_to_families
-from kg.node_types import nodes_of_types
-from kg.prefixes import compact
+from kg.analysis.hierarchy import HIERARCHICAL_TYPES, lift_to_families
+from kg.analysis.node_types import nodes_of_types
+from kg.core.errors import QueryError
+from kg.core.prefixes import compact
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -112,11 +112,11 @@ def ego(graph: nx.MultiDiGraph, centre: str, depth: int = 2, max_nodes: int = DE
 
 def paths_between(graph: nx.MultiDiGraph, source: str, target: str, max_hops: int = 3,
                   limit: int = 50) -> Selection:
-    """The nodes of the simple paths between two nodes (see :mod:`kg.paths`) and the statements on their
-    hops."""
+    """The nodes of the simple paths between two nodes (see :mod:`kg.analysis.paths`) and the statements
+    on their hops."""
     import networkx as nx
 
-    from kg.paths import PathIndex
+    from kg.analysis.paths import PathIndex
 
     index = PathIndex(graph)
     found = index.paths(source, target, max_hops, limit=limit)

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.errors import QueryError
+from kg.core.errors import QueryError
 from kg.views.subgraphs import DEFAULT_MAX_NODES, Selection
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from kg.api import KG
+    from kg.query.handle import KG
     from kg.store.base import Store
 
 DEFAULT_DEPTH = 2
@@ -52,7 +52,7 @@ class _Graphs:
     """The two projections of a store: studies folded into formulation links (default) or kept as nodes."""
 
     def __init__(self, store: Store, studies: bool):
-        from kg.projection import projection
+        from kg.analysis.projection import projection
 
         self.store = store
         self.full = projection(store)
@@ -60,7 +60,7 @@ class _Graphs:
 
     def node(self, name: str) -> str:
         """The IRI ``name`` resolves to; a study switches the view to the projection with studies."""
-        from kg.resolve import resolve
+        from kg.query.resolve import resolve
 
         iri = resolve(self.store, name).value
         if iri not in self.graph and iri in self.full:
@@ -91,7 +91,7 @@ def select(store: Store, *, focus: str | None = None, depth: int = DEFAULT_DEPTH
     if query:
         import pyoxigraph as ox
 
-        from kg.api import KG
+        from kg.query.handle import KG
 
         api = KG(store)
         bound = api.bind(api.named(query), dict(params or {}))
@@ -109,7 +109,7 @@ def select(store: Store, *, focus: str | None = None, depth: int = DEFAULT_DEPTH
 
 
 def build_view(source: Store | KG, *, title: str | None = None, **how) -> View:
-    """Render a view of ``source`` (a store or a :class:`kg.api.KG`); ``how`` as for :func:`select`."""
+    """Render a view of ``source`` (a store or a :class:`kg.query.handle.KG`); ``how``: see :func:`select`."""
     from kg.views.details import load_details
     from kg.views.render import render_html
 

@@ -1,4 +1,4 @@
-"""The named query library: ``kg/queries/*.rq``, each with a header comment that documents it.
+"""The named query library: ``kg/query/named/*.rq``, each with a header comment that documents it.
 
 A header is the query's leading ``#`` lines::
 
@@ -17,7 +17,7 @@ variable stays unbound) or a value. ``lists`` names result columns that hold ``"
 (``GROUP_CONCAT``); their items are sorted so that every SPARQL engine gives the same cell.
 
 Parameters are bound by a ``VALUES`` block at the start of the query's WHERE group
-(:func:`kg.sparql.inject_bindings`): use them in that outer group — a sub-SELECT sees a parameter only
+(:func:`kg.core.sparql.inject_bindings`): use them in that outer group — a sub-SELECT sees a parameter only
 through the variables it projects — and test an optional one with ``!BOUND(?name) || …``.
 
 >>> q = parse_query("demo", "# title: Demo\\n# description: d\\n# param: n\\n#   type: literal integer\\n"
@@ -33,8 +33,8 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 
-from kg.errors import QueryError
-from kg.params import ANY, KINDS, REQUIRED, Param
+from kg.core.errors import QueryError
+from kg.query.params import ANY, KINDS, REQUIRED, Param
 
 QUERY_SUFFIX = ".rq"
 _HEADER_LINE = re.compile(r"^#(\s*)([a-z]+):\s*(.*?)\s*$")
@@ -94,8 +94,8 @@ def parse_query(name: str, text: str) -> NamedQuery:
 
 
 def load_library() -> dict[str, NamedQuery]:
-    """Every named query shipped in ``kg/queries``, by name (the file name without ``.rq``)."""
-    folder = resources.files("kg") / "queries"
+    """Every named query shipped in ``kg/query/named``, by name (the file name without ``.rq``)."""
+    folder = resources.files("kg.query") / "named"
     library = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(QUERY_SUFFIX):

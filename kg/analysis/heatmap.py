@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.errors import KGError
-from kg.reach import Matrix
+from kg.analysis.reach import Matrix
+from kg.core.errors import KGError
 
 
 def short_evidence(label: str) -> str:

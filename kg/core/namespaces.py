@@ -13,8 +13,8 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-from kg.prefixes import NMO as _NMO
-from kg.prefixes import PREFIXES
+from kg.core.prefixes import NMO as _NMO
+from kg.core.prefixes import PREFIXES
 
 
 class NMO(DefinedNamespace):

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError
+from kg.core.errors import QueryError
 
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _VARNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -154,7 +154,7 @@ def check_syntax(query: str, prefixes: Mapping[str, str] | None = None) -> None:
     >>> check_syntax("SELECT ?x WHERE { ?x ?y }")
     Traceback (most recent call last):
     ...
-    kg.errors.QueryError: SPARQL syntax error at line 1, column 26: expected one of LATERAL, SERVICE, [_]
+    kg.core.errors.QueryError: SPARQL syntax error at line 1, column 26: expected one of LATERAL, SERVICE, [_]
       SELECT ?x WHERE { ?x ?y }
                                ^
     """

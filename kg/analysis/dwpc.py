@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from kg.errors import QueryError
-from kg.paths import Path, PathIndex
+from kg.analysis.paths import Path, PathIndex
+from kg.core.errors import QueryError
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -1,6 +1,6 @@
 """Gaps in what has been tried, and ranked hypotheses for filling them.
 
-- **White space**: empty cells of three matrices (:mod:`kg.reach`) — carrier family × cascade step,
+- **White space**: empty cells of three matrices (:mod:`kg.analysis.reach`) — carrier family × cascade step,
   target × cascade step (targets some formulation aims at), mechanism family × metastasis site. Every
   cascade step and metastasis site is a column even when nothing reaches it. Cells are ordered by
   how surprising the hole is: the product of the support (formulations) of its row and its column.
@@ -8,7 +8,7 @@
   vitro or ex vivo).
 - **Unaddressed biology**: a target ``involvedIn`` a step (background biology) while no formulation
   that ``targets`` it has a study at that step.
-- **Hypotheses**: empty carrier family × step cells ranked by the summed DWPC (:mod:`kg.dwpc`) of the
+- **Hypotheses**: empty carrier family × step cells ranked by the summed DWPC (:mod:`kg.analysis.dwpc`) of the
   metapaths in :data:`HYPOTHESIS_METAPATHS`, on the collapsed projection lifted to carrier families,
   each with its strongest supporting paths.
 """
@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kg.dwpc import DEFAULT_DAMPING, Score, dwpc_from
-from kg.hierarchy import HIERARCHICAL_TYPES, catch_all_root, lift_to_families
-from kg.paths import PathIndex
-from kg.reach import Matrix, reach, support
+from kg.analysis.dwpc import DEFAULT_DAMPING, Score, dwpc_from
+from kg.analysis.hierarchy import HIERARCHICAL_TYPES, catch_all_root, lift_to_families
+from kg.analysis.paths import PathIndex
+from kg.analysis.reach import Matrix, reach, support
 
 if TYPE_CHECKING:
     import networkx as nx

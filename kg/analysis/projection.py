@@ -28,8 +28,9 @@ from pathlib import Path
 from sys import intern
 from typing import TYPE_CHECKING
 
-from kg.node_types import TYPE_ORDER, family_of_type
-from kg.prefixes import NMO, compact
+from kg.analysis.node_types import TYPE_ORDER, family_of_type
+from kg.core.citations import citation
+from kg.core.prefixes import NMO, compact
 from kg.store.base import Store
 
 if TYPE_CHECKING:
@@ -91,24 +92,6 @@ SELECT ?s ?p ?o ?doc ?section ?lines (GROUP_CONCAT(STR(?ref); SEPARATOR=",") AS 
 # Cache: (store fingerprint, collapsed?) → projection, oldest first.
 _MEMORY: dict[tuple[str, bool], nx.MultiDiGraph] = {}
 _MEMORY_SIZE = 8
-
-
-def citation(doc: str, section: str | None, lines: str | None, refs: str | None) -> str:
-    """A human citation such as ``CMR2022 §4 [78]`` or ``NH2026 l.601-605 [178, 179]``.
-
-    >>> citation("CMR2022", "4", None, "78")
-    'CMR2022 §4 [78]'
-    >>> citation("NH2026", "Table 1", "731", "164,12")
-    'NH2026 Table 1 l.731 [12, 164]'
-    """
-    where = []
-    if section:
-        where.append(section if section.startswith("Table") else f"§{section}")
-    if lines:
-        where.append(f"l.{lines}")
-    numbers = sorted({int(r) for r in refs.split(",") if r}) if refs else []
-    cited = f" [{', '.join(map(str, numbers))}]" if numbers else ""
-    return f"{doc} {' '.join(where)}{cited}".strip()
 
 
 def _value(row, key):
@@ -257,7 +240,7 @@ def _code_version() -> str:
     """Digest of the code that shapes a projection, so a changed projection never reads an old cache."""
     import networkx as nx
 
-    from kg import node_types
+    from kg.analysis import node_types
 
     digest = hashlib.sha256(nx.__version__.encode())
     for module in (__file__, node_types.__file__):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import TurtleSyntaxError
+from kg.core.errors import TurtleSyntaxError
 
 
 @dataclass
@@ -132,7 +132,7 @@ def to_rdflib(triples):
     """An rdflib Graph holding the given pyoxigraph triples (for SHACL and rdflib-based tools)."""
     import rdflib
 
-    from kg.namespaces import bind_prefixes
+    from kg.core.namespaces import bind_prefixes
 
     def term(t):
         if isinstance(t, ox.NamedNode):

@@ -21,7 +21,7 @@ def data_root() -> Path:
     """The folder that holds ``ontology/`` and ``data/triples/``."""
     if env := os.environ.get(DATA_ENV):
         return Path(env)
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     checkout = package.parent
     if (checkout / "ontology").is_dir() and (checkout / "data" / "triples").is_dir():
         return checkout

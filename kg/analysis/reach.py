@@ -9,7 +9,7 @@ evidence level of those studies.
 With ``via`` the column is reached through background biology instead of the studies' own claims:
 ``carrier × step via target`` puts F's study in the cell (x, s) when F targets a target that is
 ``involvedIn`` step s (likewise ``actsOn`` and ``binds`` for agents). At ``level="family"`` carrier
-types and mechanisms are replaced by their families (:mod:`kg.hierarchy`).
+types and mechanisms are replaced by their families (:mod:`kg.analysis.hierarchy`).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kg.errors import QueryError
-from kg.hierarchy import HIERARCHICAL_TYPES, families
-from kg.node_types import node_matches
+from kg.analysis.hierarchy import HIERARCHICAL_TYPES, families
+from kg.analysis.node_types import node_matches
+from kg.core.errors import QueryError
 
 if TYPE_CHECKING:
     import networkx as nx

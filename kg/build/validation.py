@@ -1,7 +1,7 @@
 """SHACL validation of the whole graph against ``ontology/shapes.ttl``, with a grouped, readable report.
 
 Two engines read the same shapes: ``sparql`` compiles them to SPARQL run inside the store
-(:mod:`kg.shacl_sparql`; seconds at a million triples) and ``pyshacl`` is the reference implementation
+(:mod:`kg.build.shacl_compile`; seconds at a million triples) and ``pyshacl`` is the reference implementation
 (fine for the curated graph, minutes at a million triples). ``auto`` uses ``sparql`` unless the shapes
 use SHACL the compiler does not translate, then pyshacl. The test suite checks that both engines find
 the same violations.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.prefixes import compact
+from kg.core.prefixes import compact
 
 ENGINES = ("auto", "sparql", "pyshacl")
 
@@ -70,8 +70,9 @@ def shacl_violations(data_graph, shapes_path: Path) -> list[Violation]:
 
 
 def sparql_violations(store: ox.Store, shapes_path: Path) -> list[Violation]:
-    """Run the shapes as SPARQL inside ``store`` (raises :class:`kg.shacl_sparql.UnsupportedShape`)."""
-    from kg.shacl_sparql import compile_shapes, run_checks
+    """Run the shapes as SPARQL inside ``store`` (raises :class:`kg.build.shacl_compile.UnsupportedShape`)."""
+    from kg.build.shacl_compile import compile_shapes
+    from kg.build.shacl_run import run_checks
 
     checks = compile_shapes(ox.parse(path=str(shapes_path), format=ox.RdfFormat.TURTLE))
     found = {Violation(r.focus, r.path, r.message, r.value, r.constraint.severity, r.constraint.component)
@@ -82,7 +83,7 @@ def sparql_violations(store: ox.Store, shapes_path: Path) -> list[Violation]:
 def store_violations(store: ox.Store, shapes_path: Path, engine: str = "auto") -> tuple[list[Violation], str]:
     """Validate the graph in ``store`` with ``engine`` (see :data:`ENGINES`); return the violations and
     the engine that ran."""
-    from kg.shacl_sparql import UnsupportedShape
+    from kg.build.shacl_compile import UnsupportedShape
 
     if engine not in ENGINES:
         raise ValueError(f"unknown SHACL engine {engine!r}; use one of: {', '.join(ENGINES)}")
@@ -92,7 +93,7 @@ def store_violations(store: ox.Store, shapes_path: Path, engine: str = "auto") -
         except UnsupportedShape:
             if engine == "sparql":
                 raise
-    from kg.loading import to_rdflib
+    from kg.core.loading import to_rdflib
 
     return shacl_violations(to_rdflib(q.triple for q in store), shapes_path), "pyshacl"
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from kg.errors import QueryError
+from kg.core.errors import QueryError
 
 # Most specific first: a node's ``type`` is the first of its classes in this order.
 AGENT_TYPES = ("SiRNA", "MiRNA", "MRNA", "Plasmid", "NucleicAcid", "Antibody", "Peptide", "Protein",

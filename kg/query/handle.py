@@ -38,11 +38,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError
-from kg.library import NamedQuery, get_query, load_library, parse_query
-from kg.params import bind_params
-from kg.results import Result, sort_list_cells
-from kg.sparql import BoundTerm, inject_values, query_form
+from kg.core.errors import QueryError
+from kg.core.sparql import BoundTerm, inject_values, query_form
+from kg.query.library import NamedQuery, get_query, load_library, parse_query
+from kg.query.params import bind_params
+from kg.query.results import Result, sort_list_cells
 from kg.store import open_store
 from kg.store.base import Store, Term
 
@@ -93,8 +93,8 @@ class KG:
     # ---------------------------------------------------------------- names
 
     def resolve(self, name: str, classes: tuple[str, ...] = ()) -> ox.NamedNode:
-        """The entity called ``name`` (label, alt label, CURIE or IRI) — see :func:`kg.resolve.resolve`."""
-        from kg.resolve import resolve
+        """The entity called ``name`` (label, alt label, CURIE or IRI): :func:`kg.query.resolve.resolve`."""
+        from kg.query.resolve import resolve
 
         return resolve(self.store, name, tuple(classes))
 
@@ -153,7 +153,7 @@ def open(store: Path | str | None = None, backend: str | None = None, endpoint: 
          sources=None, in_memory: bool | None = None) -> KG:
     """Open the knowledge graph: the embedded store built by ``kg build`` (``backend="oxigraph"``, the
     default; ``store`` is its folder), an rdflib in-memory graph parsed from the Turtle
-    (``backend="rdflib"``; ``sources`` a :class:`kg.locations.Sources`), or a SPARQL endpoint
+    (``backend="rdflib"``; ``sources`` a :class:`kg.core.locations.Sources`), or a SPARQL endpoint
     (``endpoint=URL``, ``backend="remote"``). ``in_memory=True`` loads the embedded store into memory
     (faster queries for a long session over a large graph; small graphs are loaded anyway)."""
     return KG(open_store(store, backend, endpoint, sources, in_memory))

@@ -1,6 +1,6 @@
 """Names, not IRIs: find the entity a user means by a label, an alt label, a CURIE or an IRI.
 
-Names compare with :func:`kg.names.normalize_name` (case-insensitive, Greek-tolerant: HIF-1α =
+Names compare with :func:`kg.core.names.normalize_name` (case-insensitive, Greek-tolerant: HIF-1α =
 HIF-1alpha = HIF-1a). A label match wins over an alt-label match; two entities that still match are
 ambiguous and listed; an unknown name gets close matches as suggestions.
 """
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError
-from kg.names import normalize_name
-from kg.prefixes import NMO, PREFIXES, compact, expand
+from kg.core.errors import QueryError
+from kg.core.names import normalize_name
+from kg.core.prefixes import NMO, PREFIXES, compact, expand
 from kg.store.base import Store
 
 _CURIE = re.compile(r"^([A-Za-z][\w-]*):(\S*)$")
@@ -82,7 +82,7 @@ def _names(store: Store, classes: tuple[str, ...]) -> list[Candidate]:
 
 def _describe(store: Store, nodes: list[str]) -> list[str]:
     """``label (CURIE, class)`` for each node, sorted."""
-    from kg.sparql import inject_values
+    from kg.core.sparql import inject_values
 
     query = inject_values(DESCRIBE_QUERY, ["node"], [[ox.NamedNode(n)] for n in nodes])
     _, rows = store.select(query)

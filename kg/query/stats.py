@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.prefixes import NMO, compact
+from kg.core.prefixes import NMO, compact
 from kg.store.base import Store
 
 CLASS_COUNTS = """
@@ -29,7 +29,7 @@ class Summary:
     sources: list[tuple[str, int, int]]
 
     def render(self) -> str:
-        from kg.formatting import render_table
+        from kg.cli.output import render_table
 
         lines = [f"triples: {self.triples}", "", "nodes per class (subclasses included):"]
         lines.append(render_table(["class", "nodes"], [[c, str(n)] for c, n in self.classes]))

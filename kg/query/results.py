@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg.errors import KGError
-from kg.prefixes import compact
+from kg.core.errors import KGError
+from kg.core.prefixes import compact
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 XSD = "http://www.w3.org/2001/XMLSchema#"

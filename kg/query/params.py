@@ -1,7 +1,7 @@
 """Query parameters: their declaration, and turning user values into RDF terms to bind.
 
-A parameter is declared in a query's header (see :mod:`kg.library`) as an *entity* of a class (the value
-is a name, CURIE or IRI, resolved with :func:`kg.resolve.resolve`) or a *literal* of an XSD type.
+A parameter is declared in a query's header (see :mod:`kg.query.library`) as an *entity* of a class (the value
+is a name, CURIE or IRI, resolved with :func:`kg.query.resolve.resolve`) or a *literal* of an XSD type.
 Parameters of a free query without a header are *auto*: a name, CURIE or IRI of any entity, or a
 ``"quoted"`` string literal.
 
@@ -10,7 +10,7 @@ Parameters of a free query without a header are *auto*: a name, CURIE or IRI of 
 >>> Param("n", "literal", "integer").coerce(None, "twelve")
 Traceback (most recent call last):
 ...
-kg.errors.QueryError: parameter n expects an integer, got 'twelve'
+kg.core.errors.QueryError: parameter n expects an integer, got 'twelve'
 >>> parse_assignments(["target=CXCR4", "text=a=b"])
 {'target': 'CXCR4', 'text': 'a=b'}
 """
@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError
-from kg.sparql import BoundTerm
+from kg.core.errors import QueryError
+from kg.core.sparql import BoundTerm
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 REQUIRED = "required"
@@ -97,7 +97,7 @@ class Param:
             raise QueryError(f"parameter {self.name} expects a name, got {value!r}")
         if self.kind == "auto" and len(value) >= 2 and value[0] == value[-1] == '"':
             return ox.Literal(value[1:-1])
-        from kg.resolve import resolve
+        from kg.query.resolve import resolve
 
         return resolve(store, value, self.classes)
 

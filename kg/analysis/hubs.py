@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
-from kg.errors import QueryError
-from kg.node_types import QUALIFIER_TYPES, node_matches, nodes_of_types
+from kg.analysis.node_types import QUALIFIER_TYPES, node_matches, nodes_of_types
+from kg.core.errors import QueryError
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -1,8 +1,8 @@
 """``kg build`` / ``kg validate``: load, check (SHACL + lint) and persist the graph into the embedded store.
 
 The files are loaded into an in-memory Oxigraph store, where the checks run as SPARQL (the SHACL shapes
-compiled by :mod:`kg.shacl_sparql`, the lint of :mod:`kg.lint`). Meanwhile (or afterwards, for a very
-large graph) a background thread writes the same triples, from a Turtle snapshot of the in-memory store,
+compiled by :mod:`kg.build.shacl_compile`, the lint of :mod:`kg.build.lint`). Meanwhile (or afterwards,
+for a very large graph) a background thread writes the same triples, from a Turtle snapshot of the in-memory store,
 into a new on-disk store next to the old one; it is swapped in only when every check passed, so a failed
 build leaves the previous store untouched. The snapshot is kept in the store folder:
 :meth:`OxigraphStore.open` loads it when an in-memory copy pays (see ``docs/PERFORMANCE.md``).
@@ -23,13 +23,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import StoreError, ValidationError
-from kg.lint import Finding, lint
-from kg.loading import LoadedFiles, load_files, parse_files
-from kg.locations import Sources
-from kg.prefixes import PREFIXES
+from kg.build.lint import Finding, lint
+from kg.build.validation import Violation, format_violations, store_violations
+from kg.core.errors import StoreError, ValidationError
+from kg.core.loading import LoadedFiles, load_files, parse_files
+from kg.core.locations import Sources
+from kg.core.prefixes import PREFIXES
 from kg.store.oxigraph_backend import MANIFEST, SNAPSHOT
-from kg.validation import Violation, format_violations, store_violations
 
 Progress = Callable[[str], None]
 # Up to this many triples the on-disk store is written beside the checks (faster); above, after them
@@ -72,7 +72,7 @@ def _quiet(_: str) -> None:
 
 def check(store: ox.Store, loaded: LoadedFiles, sources: Sources, progress: Progress = _quiet,
           engine: str = "auto") -> CheckReport:
-    """Run the lint and the SHACL shapes (``engine``: see :data:`kg.validation.ENGINES`) on ``store``."""
+    """Run the lint and the SHACL shapes on ``store`` (``engine``: :data:`kg.build.validation.ENGINES`)."""
     report = CheckReport(loaded)
     ontology_terms = {t.subject.value for t in parse_files(sources.ontology_files()).all_triples()
                       if isinstance(t.subject, ox.NamedNode)}

@@ -17,37 +17,39 @@ inverse, sequence, alternative, zero-or-more, one-or-more, zero-or-one); the com
 caller can fall back to pyshacl: no constraint is ever skipped silently. Tests check that both engines
 report the same focus nodes, paths and components on the fixture, the curated graph and broken inputs.
 
+The shapes compile to :class:`Check` queries that :func:`kg.build.shacl_run.run_checks` evaluates.
+
 >>> shapes = '''@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://e/> .
 ... ex:S a sh:NodeShape ; sh:targetClass ex:C ;
 ...     sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:message "needs p" ] .'''
 >>> import pyoxigraph as ox
 >>> checks = compile_shapes(ox.parse(shapes, format=ox.RdfFormat.TURTLE))
->>> [(c.component, c.path, c.message) for check in checks for c in check.constraints]
-[('sh:MinCountConstraintComponent', 'http://e/p', 'needs p')]
->>> data = ox.Store()
->>> data.load(b"<http://e/a> a <http://e/C> . <http://e/b> a <http://e/C> ; <http://e/p> 1 .",
-...           format=ox.RdfFormat.TURTLE)
->>> [(r.focus, r.message) for r in run_checks(data, checks)]
-[('http://e/a', 'needs p')]
 """
 
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from kg.prefixes import compact
-from kg.sparql import inject_values
+from kg.build.shacl_model import (
+    RDF,
+    RDFS,
+    SH,
+    XSD,
+    Check,
+    Constraint,
+    ShapesGraph,
+    UnsupportedShape,
+    shape_name,
+    sparql_term,
+    term_text,
+)
+from kg.core.prefixes import compact
 
-SH = "http://www.w3.org/ns/shacl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 INSTANCE_OF = f"<{RDF}type>/<{RDFS}subClassOf>*"
 
 TARGETS = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")
@@ -83,95 +85,6 @@ MAX_COUNT_LIMIT = 5  # counts are checked with n distinct variables; more would 
 MAX_DEPTH = 8
 
 
-class UnsupportedShape(Exception):
-    """A shape uses SHACL this compiler does not translate; validate with pyshacl instead."""
-
-
-@dataclass(frozen=True)
-class Constraint:
-    """What a violation reports: the SHACL component, the shape's path, message and severity."""
-
-    component: str
-    path: str = ""
-    message: str = ""
-    severity: str = "sh:Violation"
-    shape: str = ""
-
-
-@dataclass(frozen=True)
-class Check:
-    """A compiled query over the store, of one of three kinds:
-
-    - ``values``: constraints on value nodes; rows of ``?this``, ``?value`` and ``?k``, the index of the
-      violated constraint;
-    - ``flags``: constraints on the focus node; rows of ``?this`` and one boolean ``?c<i>`` per constraint,
-      true where it is violated;
-    - ``sparql``: a SPARQL-based constraint; ``focus_query`` selects the focus nodes, bound into ``query`` as
-      ``$this``, and its rows are the violations.
-    """
-
-    query: str
-    constraints: tuple[Constraint, ...]
-    kind: str = "values"
-    focus_query: str = ""
-
-
-@dataclass(frozen=True)
-class Result:
-    """One violation: its focus node, value node (if any), message, path and the constraint it breaks."""
-
-    constraint: Constraint
-    focus: str
-    value: str = ""
-    message: str = ""
-    path: str = ""
-
-
-class _Graph:
-    """The shapes graph as subject → predicate → objects."""
-
-    def __init__(self, triples: Iterable):
-        self.out: dict[ox.NamedNode | ox.BlankNode, dict[str, list]] = {}
-        for t in triples:
-            t = getattr(t, "triple", t)
-            self.out.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(t.object)
-
-    def values(self, node, predicate: str) -> list:
-        return self.out.get(node, {}).get(predicate, [])
-
-    def value(self, node, predicate: str):
-        found = self.values(node, predicate)
-        return found[0] if found else None
-
-    def items(self, head) -> list:
-        """Members of an RDF list."""
-        found = []
-        while head is not None and head != ox.NamedNode(RDF + "nil"):
-            found.append(self.value(head, RDF + "first"))
-            head = self.value(head, RDF + "rest")
-        return found
-
-
-def _term(term) -> str:
-    """A constant in SPARQL syntax (the N-Triples form is valid SPARQL)."""
-    if isinstance(term, ox.BlankNode):
-        raise UnsupportedShape(f"a blank node ({term}) as a constraint value")
-    return str(term)
-
-
-def _name(term) -> str:
-    return compact(term.value) if isinstance(term, ox.NamedNode) else str(term)
-
-
-def _text(term) -> str:
-    """A result term for people: CURIE, literal value or ``_:`` blank node."""
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        return compact(term.value)
-    return term.value if isinstance(term, ox.Literal) else f"_:{term.value}"
-
-
 class Pattern(NamedTuple):
     """A constraint compiled for one focus variable: its pattern has a solution iff it is violated."""
 
@@ -183,7 +96,7 @@ class Pattern(NamedTuple):
 
 @dataclass
 class _Compiler:
-    graph: _Graph
+    graph: ShapesGraph
     counter: Iterator[int] = field(default_factory=itertools.count)
 
     def fresh(self) -> str:
@@ -195,13 +108,13 @@ class _Compiler:
     def check_supported(self, shape) -> None:
         for predicate in self.graph.out.get(shape, {}):
             if predicate.startswith(SH) and predicate[len(SH):] not in COMPONENTS | PASSIVE:
-                raise UnsupportedShape(f"{_name(shape)} uses sh:{predicate[len(SH):]}")
+                raise UnsupportedShape(f"{shape_name(shape)} uses sh:{predicate[len(SH):]}")
         for predicate in ("minCount", "maxCount"):
             for n in self.sh(shape, predicate):
                 if int(n.value) > MAX_COUNT_LIMIT:
-                    raise UnsupportedShape(f"{_name(shape)}: sh:{predicate} above {MAX_COUNT_LIMIT}")
+                    raise UnsupportedShape(f"{shape_name(shape)}: sh:{predicate} above {MAX_COUNT_LIMIT}")
         if (self.sh(shape, "minCount") or self.sh(shape, "maxCount")) and not self.sh(shape, "path"):
-            raise UnsupportedShape(f"{_name(shape)}: sh:minCount / sh:maxCount on a node shape")
+            raise UnsupportedShape(f"{shape_name(shape)}: sh:minCount / sh:maxCount on a node shape")
 
     def deactivated(self, shape) -> bool:
         return any(v.value == "true" for v in self.sh(shape, "deactivated"))
@@ -247,21 +160,21 @@ class _Compiler:
         for n in self.sh(shape, "maxCount"):
             found.append(Pattern("MaxCount", n.value, self.max_count(focus, path, int(n.value)), None))
         for value in self.sh(shape, "hasValue"):
-            pattern = (f"FILTER NOT EXISTS {{ {focus} {path} {_term(value)} }}" if path
-                       else f"FILTER(!sameTerm({focus}, {_term(value)}))")
-            found.append(Pattern("HasValue", _text(value), pattern, None))
+            pattern = (f"FILTER NOT EXISTS {{ {focus} {path} {sparql_term(value)} }}" if path
+                       else f"FILTER(!sameTerm({focus}, {sparql_term(value)}))")
+            found.append(Pattern("HasValue", term_text(value), pattern, None))
         for local in VALUE_COMPONENTS:
             for parameter in self.sh(shape, local):
                 if not path:
-                    found.append(Pattern(_upper(local), _text(parameter).replace(SH, "sh:"),
+                    found.append(Pattern(_upper(local), term_text(parameter).replace(SH, "sh:"),
                                          self.condition(local, parameter, focus, shape, depth), None))
                     continue
                 v = self.fresh()
                 if local == "class" and top:  # one anti-join instead of a lookup per value
-                    condition = f"MINUS {{ {v} {INSTANCE_OF} {_term(parameter)} }}"
+                    condition = f"MINUS {{ {v} {INSTANCE_OF} {sparql_term(parameter)} }}"
                 else:
                     condition = self.condition(local, parameter, v, shape, depth)
-                found.append(Pattern(_upper(local), _text(parameter).replace(SH, "sh:"),
+                found.append(Pattern(_upper(local), term_text(parameter).replace(SH, "sh:"),
                                      f"{focus} {path} {v} . {condition}", v))
         for child in self.sh(shape, "property") if children else ():
             if path:
@@ -271,7 +184,7 @@ class _Compiler:
             else:
                 found += self.constraints(child, focus, depth + 1)
         if self.sh(shape, "sparql") and (children or depth):
-            raise UnsupportedShape(f"{_name(shape)}: sh:sparql inside another shape")
+            raise UnsupportedShape(f"{shape_name(shape)}: sh:sparql inside another shape")
         return found
 
     def violated(self, shape, focus: str, depth: int) -> str:
@@ -300,12 +213,12 @@ class _Compiler:
     def condition(self, local: str, parameter, v: str, shape, depth: int) -> str:
         """A filter that holds when the value node ``v`` violates the component ``local``."""
         if local == "class":
-            return f"FILTER NOT EXISTS {{ {v} {INSTANCE_OF} {_term(parameter)} }}"
+            return f"FILTER NOT EXISTS {{ {v} {INSTANCE_OF} {sparql_term(parameter)} }}"
         if local == "datatype":
-            checks = [f"!isLiteral({v})", f"!sameTerm(DATATYPE({v}), {_term(parameter)})"]
+            checks = [f"!isLiteral({v})", f"!sameTerm(DATATYPE({v}), {sparql_term(parameter)})"]
             name = parameter.value[len(XSD):] if parameter.value.startswith(XSD) else ""
             if name in LEXICAL:
-                checks.append(f"!REGEX(STR({v}), {_term(ox.Literal(LEXICAL[name]))})")
+                checks.append(f"!REGEX(STR({v}), {sparql_term(ox.Literal(LEXICAL[name]))})")
             return f"FILTER({' || '.join(checks)})"
         if local == "nodeKind":
             kind = parameter.value[len(SH):]
@@ -314,10 +227,10 @@ class _Compiler:
             return f"FILTER({NODE_KINDS[kind].format(v=v)})"
         if local == "pattern":
             flags = self.graph.value(shape, SH + "flags")
-            flag_arg = f", {_term(ox.Literal(flags.value))}" if flags is not None else ""
-            return f"FILTER(isBlank({v}) || !REGEX(STR({v}), {_term(ox.Literal(parameter.value))}{flag_arg}))"
+            flag_arg = f", {sparql_term(ox.Literal(flags.value))}" if flags is not None else ""
+            return f"FILTER(isBlank({v}) || !REGEX(STR({v}), {sparql_term(ox.Literal(parameter.value))}{flag_arg}))"
         if local == "in":
-            same = " || ".join(f"sameTerm({v}, {_term(m)})" for m in self.graph.items(parameter)) or "false"
+            same = " || ".join(f"sameTerm({v}, {sparql_term(m)})" for m in self.graph.items(parameter)) or "false"
             return f"FILTER(!({same}))"
         if local == "node":
             return f"FILTER EXISTS {{ {self.violated(parameter, v, depth)} }}"
@@ -333,15 +246,15 @@ class _Compiler:
     def targets(self, shape) -> str:
         """``SELECT DISTINCT ?this`` over the shape's targets."""
         parts = []
-        classes = " ".join(_term(c) for c in self.sh(shape, "targetClass"))
+        classes = " ".join(sparql_term(c) for c in self.sh(shape, "targetClass"))
         if classes:
             parts.append(f"VALUES ?target_class {{ {classes} }} ?this {INSTANCE_OF} ?target_class .")
-        nodes = " ".join(_term(n) for n in self.sh(shape, "targetNode"))
+        nodes = " ".join(sparql_term(n) for n in self.sh(shape, "targetNode"))
         if nodes:
             parts.append(f"VALUES ?this {{ {nodes} }}")
         for local, triple in (("targetSubjectsOf", "?this ?target_p ?target_o"),
                               ("targetObjectsOf", "?target_s ?target_p ?this")):
-            predicates = " ".join(_term(p) for p in self.sh(shape, local))
+            predicates = " ".join(sparql_term(p) for p in self.sh(shape, local))
             if predicates:
                 parts.append(f"VALUES ?target_p {{ {predicates} }} {triple} .")
         union = " UNION ".join(f"{{ {p} }}" for p in parts)
@@ -356,7 +269,7 @@ class _Compiler:
         severity = self.graph.value(shape, SH + "severity")
         return Constraint(f"sh:{component}ConstraintComponent", path, message,
                           severity.value.replace(SH, "sh:") if severity is not None else "sh:Violation",
-                          _name(shape))
+                          shape_name(shape))
 
     def focus_checks(self, shape, focus: str, depth: int = 0) -> tuple[list, list, list[Check]]:
         """The constraints of a shape whose focus nodes ``focus`` selects, with those of its property
@@ -404,7 +317,7 @@ class _Compiler:
         allowed = {"select", "message", "prefixes", "deactivated", "severity"}
         if select is None or any(p.startswith(SH) and p[len(SH):] not in allowed
                                  for p in self.graph.out[constraint]):
-            raise UnsupportedShape(f"{_name(shape)}: only sh:select SPARQL constraints are supported")
+            raise UnsupportedShape(f"{shape_name(shape)}: only sh:select SPARQL constraints are supported")
         declared = [d for p in self.sh(constraint, "prefixes") for d in self.sh(p, "declare")]
         prologue = "".join(f"PREFIX {self.sh(d, 'prefix')[0].value}: <{self.sh(d, 'namespace')[0].value}>\n"
                            for d in declared)
@@ -439,54 +352,10 @@ def _value_check(focus: str, constraints: list[tuple[Constraint, str]]) -> list[
 
 def compile_shapes(triples: Iterable) -> list[Check]:
     """Every :class:`Check` of the shapes graph given as triples (or quads); raises UnsupportedShape."""
-    graph = _Graph(triples)
+    graph = ShapesGraph(triples)
     for s, predicates in graph.out.items():
         if SH + "target" in predicates:
-            raise UnsupportedShape(f"{_name(s)}: SPARQL-based targets (sh:target)")
+            raise UnsupportedShape(f"{shape_name(s)}: SPARQL-based targets (sh:target)")
     shapes = [s for s, predicates in graph.out.items() if any(SH + t in predicates for t in TARGETS)]
     compiler = _Compiler(graph)
     return [c for shape in sorted(shapes, key=str) for c in compiler.checks(shape)]
-
-
-def _value(term) -> str:
-    """A term in a message template: its IRI or lexical form (as pyshacl writes it)."""
-    return "" if term is None else term.value
-
-
-_TEMPLATE = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
-
-
-def _solutions(store: ox.Store, check: Check):
-    if not check.focus_query:
-        return store.query(check.query)
-    focus = [[r["this"]] for r in store.query(check.focus_query)]
-    return store.query(inject_values(check.query, ["this"], focus)) if focus else None
-
-
-def run_checks(store: ox.Store, checks: Iterable[Check]) -> list[Result]:
-    """Evaluate the checks on ``store``; one :class:`Result` per violation."""
-    found = []
-    for check in checks:
-        solutions = _solutions(store, check)
-        if solutions is None:
-            continue
-        names = [v.value for v in solutions.variables]
-        for row in solutions:
-            bound = {n: row[n] for n in names if row[n] is not None}
-            if "this" not in bound:
-                continue
-            focus = bound["this"]
-            focus_text = focus.value if isinstance(focus, ox.NamedNode) else _text(focus)
-            if check.kind == "flags":
-                for i, constraint in enumerate(check.constraints):
-                    if bound[f"c{i}"].value == "true":
-                        value = _text(focus) if constraint.path == "" else ""
-                        found.append(Result(constraint, focus_text, value, constraint.message,
-                                            constraint.path))
-                continue
-            constraint = check.constraints[int(bound["k"].value) if check.kind == "values" else 0]
-            message = _TEMPLATE.sub(lambda m, b=bound: _value(b.get(m.group(1))), constraint.message)
-            value = bound.get("value", focus if check.kind == "sparql" else None)  # (pyshacl's choice)
-            found.append(Result(constraint, focus_text, _text(value), message,
-                                _text(bound.get("path")) or constraint.path))
-    return found

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.names import normalize_name
-from kg.prefixes import ID, NMO, compact, sparql_prologue
-from kg.sparql import inject_values
+from kg.core.names import normalize_name
+from kg.core.prefixes import ID, NMO, compact, sparql_prologue
+from kg.core.sparql import inject_values
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SOURCED_PREDICATES = ("involvedIn", "actsOn", "binds", "drugClass", "highestStatus")

@@ -1,0 +1,2 @@
+"""Graph analysis on a NetworkX projection of the store: node types, hierarchies, paths, DWPC,
+reachability, hubs, gaps and heatmaps."""
