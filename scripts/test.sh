@@ -12,6 +12,10 @@ fi
 
 python -m pip install -q -e ".[test]" || exit 1
 
+# Habits: the configured ruff rules on the code, and mypy on the lower layers ([tool.mypy] files).
+python -m ruff check kg tests benchmarks notebooks/run.py || exit 1
+python -m mypy || exit 1
+
 python -m pytest "$@"
 rc=$?
 if [ "$rc" -eq 5 ]; then

@@ -60,6 +60,7 @@ def _tokens(query: str) -> Iterator[tuple[int, str]]:
             i = m.end() if m else i + 1
         elif ch.isalpha():
             m = _WORD.match(query, i)
+            assert m is not None  # a letter starts a word
             # a prefixed name (nmo:Study, select:x) is not a keyword
             if m.end() < n and query[m.end()] in ":_-0123456789":
                 i = m.end() + 1

@@ -107,20 +107,20 @@ def bind_params(store, declared: Iterable[Param], given: Mapping[str, object], w
     """Terms for every declared parameter (given, defaulted or left unbound) plus, for free queries,
     auto parameters for undeclared names. Unknown or missing parameters raise :class:`QueryError`
     naming the valid ones."""
-    declared = {p.name: p for p in declared}
-    valid = "; ".join(p.describe() for p in declared.values()) or "none"
-    unknown = sorted(set(given) - set(declared))
+    by_name = {p.name: p for p in declared}
+    valid = "; ".join(p.describe() for p in by_name.values()) or "none"
+    unknown = sorted(set(given) - set(by_name))
     if unknown and not allow_undeclared:
         plural = "s" if len(unknown) > 1 else ""
         raise QueryError(f"unknown parameter{plural} {', '.join(unknown)} for {what}; "
                          f"valid parameters: {valid}")
-    missing = [p.name for p in declared.values() if p.required and p.name not in given]
+    missing = [p.name for p in by_name.values() if p.required and p.name not in given]
     if missing:
         plural = "s" if len(missing) > 1 else ""
         raise QueryError(f"missing parameter{plural} {', '.join(missing)} for {what}; "
                          f"parameters: {valid}")
     bound: dict[str, BoundTerm] = {}
-    for name, param in declared.items():
+    for name, param in by_name.items():
         if name in given and given[name] is not None:
             bound[name] = param.coerce(store, given[name])
         elif param.required:

@@ -176,8 +176,10 @@ class Result:
             for c in columns:
                 if c.endswith(IRI_SUFFIX) and c not in self.variables:
                     term = binding.get(c[: -len(IRI_SUFFIX)])
-                    is_iri = isinstance(term, ox.NamedNode)
-                    line.append((term.value if full_iris else compact(term.value)) if is_iri else "")
+                    if isinstance(term, ox.NamedNode):
+                        line.append(term.value if full_iris else compact(term.value))
+                    else:
+                        line.append("")
                 else:
                     term = binding.get(c)
                     line.append("" if term is None else self.label(term))
@@ -197,7 +199,7 @@ class Result:
     def to_dataframe(self):
         """A pandas DataFrame of :attr:`rows` (pandas is optional: ``pip install pandas``)."""
         try:
-            import pandas as pd
+            import pandas as pd  # type: ignore[import-untyped]
         except ImportError:
             raise KGError("Result.to_dataframe() needs pandas: pip install pandas "
                           "(or use Result.rows, a list of dicts)") from None

@@ -28,7 +28,7 @@ class OxigraphStore(Store):
     name = "oxigraph"
 
     def __init__(self, store: ox.Store, path: Path | None = None):
-        self._store = store
+        self._store: ox.Store | None = store
         self.path = path
 
     @classmethod
@@ -63,6 +63,8 @@ class OxigraphStore(Store):
     @property
     def raw(self) -> ox.Store:
         """The underlying pyoxigraph store."""
+        if self._store is None:
+            raise StoreError("the store is closed")
         return self._store
 
     def manifest(self) -> dict:
