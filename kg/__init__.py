@@ -10,14 +10,16 @@ The Python API is re-exported here; heavy modules load on first use:
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 _LAZY = {"open": "kg.query.handle", "KG": "kg.query.handle", "Result": "kg.query.results"}
 
 __all__ = ["KG", "Result", "open"]
 
 
 def __getattr__(name: str):
+    if name == "__version__":  # from the package metadata, read on first use
+        from kg.core.version import version
+
+        return version()
     if name in _LAZY:
         import importlib
 

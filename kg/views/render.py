@@ -204,7 +204,7 @@ def render_html(selection: Selection, details: Details) -> str:
     """
     import jinja2
 
-    from kg import __version__
+    from kg.core.version import version
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("kg.views", "templates"), autoescape=True,
                              keep_trailing_newline=True)
@@ -212,7 +212,7 @@ def render_html(selection: Selection, details: Details) -> str:
     node_count, edge_count = len(data["nodes"]), len(data["edges"])
     pieces = _consumed_json(data)
     page = env.get_template("view.html.jinja").render(
-        title=selection.title, version=__version__, data=_DATA_PLACEHOLDER,
+        title=selection.title, version=version(), data=_DATA_PLACEHOLDER,
         node_count=node_count, edge_count=edge_count, notes=list(selection.notes),
         css=_asset("kg.views", "templates/view.css"), script=_asset("kg.views", "templates/view.js"),
         vis_network=_asset(*VIS_NETWORK),
