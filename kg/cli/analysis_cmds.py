@@ -226,12 +226,22 @@ def hubs(settings, node_type: str | None, by: str, top: int, per_type: bool, sam
               help="DWPC damping exponent w (0 = plain path count).")
 @click.option("--paths", "path_count", type=click.IntRange(0), default=3, show_default=True,
               help="Supporting paths shown per hypothesis.")
+@click.option("--validate", "run_validation", is_flag=True,
+              help="Instead: hold each review out in turn and score every ranking against what it fills "
+                   "(AUROC, AP, P@10 with bootstrap 95% CIs, baselines, learned weights; "
+                   "docs/VALIDATION.md).")
+@click.option("--permutations", type=click.IntRange(0), default=5, show_default=True,
+              help="Degree-preserving permutations of the graph behind the permutation z-score (0 = none).")
 @format_option
 @click.pass_obj
-def gaps(settings, show: str, top: int, damping: float, path_count: int, fmt: str) -> None:
-    """White space, weak evidence, unaddressed biology and DWPC-ranked carrier family → step hypotheses."""
+def gaps(settings, show: str, top: int, damping: float, path_count: int, run_validation: bool,
+         permutations: int, fmt: str) -> None:
+    """White space, weak evidence, unaddressed biology and validated carrier family → step hypotheses."""
     from kg.analysis import gaps as gap_analysis
 
+    if run_validation:
+        _validation(settings, damping, permutations, fmt)
+        return
     sections = [s.strip() for s in show.split(",") if s.strip()]
     unknown = sorted(set(sections) - set(SECTIONS))
     if unknown or not sections:
@@ -239,6 +249,7 @@ def gaps(settings, show: str, top: int, damping: float, path_count: int, fmt: st
     if fmt in ("csv", "tsv") and len(sections) > 1:
         raise QueryError(f"{fmt} holds one table: choose one section with --show")
     found: dict[str, list[dict]] = {}
+    model = ""
     with _graphs(settings, collapsed="hypotheses" in sections) as (_, graph, *collapsed):
         if "whitespace" in sections:
             found["whitespace"] = gap_analysis.white_space(graph)
@@ -247,25 +258,58 @@ def gaps(settings, show: str, top: int, damping: float, path_count: int, fmt: st
         if "biology" in sections:
             found["biology"] = gap_analysis.unaddressed_biology(graph)
         if "hypotheses" in sections:
-            ranked, lifted = gap_analysis.hypotheses(graph, collapsed[0], damping)
-            found["hypotheses"] = [h.record(lifted, path_count) for h in ranked]
+            from kg.analysis.ranking import ranked_hypotheses
+
+            ranked = ranked_hypotheses(graph, collapsed[0], damping, permutations)
+            found["hypotheses"] = ranked.records(path_count)
+            model = ranked.summary()
     if fmt == "json":
-        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(found | ({"model": model} if model else {}), indent=2, ensure_ascii=False))
         return
     for name, records in found.items():
         if fmt in ("table", "md"):
             click.echo(f"\n## {SECTION_TITLES[name]} ({len(records)})\n")
+            if name == "hypotheses":
+                click.echo(f"{model}\n")
         shown = _top_per_matrix(records, top) if name == "whitespace" else records[:top]
         shown = [{k: v for k, v in r.items() if not k.endswith("_node")} for r in shown]
         if shown:
             _emit(list(shown[0]), [list(r.values()) for r in shown], fmt)
 
 
+def _validation(settings, damping: float, permutations: int, fmt: str) -> None:
+    """Print the cross-review validation: one table per task, then decisions, damping, weights, leak."""
+    from kg.analysis.validate import validate
+
+    with _graphs(settings, collapsed=True) as (_, graph, collapsed):
+        result = validate((graph, collapsed), permutations=permutations, damping=damping)
+    decisions = [{"task": d.task, "kept": d.ranker, "why": d.reason,
+                  **{f"AUROC {k}": str(v) for k, v in d.auroc.items()}} for d in result.decisions.values()]
+    if fmt == "json":
+        click.echo(json.dumps({"results": result.table(), "decisions": decisions, "damping": result.damping,
+                               "weights": result.weights, "leak": result.leak}, indent=2, ensure_ascii=False))
+        return
+    columns = ["task", "direction", "ranker", "positives", "negatives", "AUROC", "AP", "P@10"]
+    tables = [("cross-review validation (value [bootstrap 95% CI])", columns,
+               [[r[c] for c in columns] for r in result.table()]),
+              ("kept rankings", list(decisions[0]), [list(d.values()) for d in decisions]),
+              ("summed DWPC AUROC by damping exponent w", list(result.damping[0]),
+               [list(d.values()) for d in result.damping]),
+              ("learned weights (standardised features)", ["model", "feature", "weight"],
+               [[m, f, round(w, 3)] for m, ws in result.weights.items() for f, w in ws.items()]),
+              ("composition leak (not sourced per statement yet)", list(result.leak[0]),
+               [list(d.values()) for d in result.leak])]
+    for title, header, rows in tables:
+        if fmt in ("table", "md"):
+            click.echo(f"\n## {title}\n")
+        _emit(header, rows, fmt)
+
+
 SECTION_TITLES = {
     "whitespace": "white space: empty cells of carrier family × step, target × step, mechanism family × site",
     "weak": "cascade steps and targets with no evidence beyond in vitro / ex vivo",
     "biology": "targets involved in a step where no formulation targeting them acts",
-    "hypotheses": "carrier family → step hypotheses ranked by DWPC",
+    "hypotheses": "carrier family → step hypotheses ranked by the validated model",
 }
 
 
