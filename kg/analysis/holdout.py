@@ -8,7 +8,9 @@ Holding out review H (``"NH2026"``) removes, from a projection with studies and 
   ``rdf:Statement`` sources are all H (a statement both reviews make stays, with the other one's source);
 - every formulation no remaining study, approval or trial speaks of, with its composition;
 - from folded study links (collapsed projection), the studies of H; a link left with none goes;
-- every node that had links and has none left (a target only H's formulations aim at).
+- every node that had links and has none left (a target only H's formulations aim at) — except the
+  concepts of the vocabulary's own axes (carrier types, mechanisms, cascade steps: the ontology is
+  part of every training graph).
 
 **The composition leak.** What a formulation is made of (``hasCarrier``, ``targets`` …) is not sourced
 per statement yet (issue 19): a formulation both reviews describe keeps its whole composition, though
@@ -28,6 +30,7 @@ from kg.core.schema import (
     CITED_TYPES,
     COMPOSITION_PREDICATES,
     EVALUATES,
+    HIERARCHICAL_TYPES,
     SOURCE_DOCUMENT,
     TESTS_FORMULATION,
 )
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
 REVIEWS = ("CMR2022", "NH2026")
 DIRECTIONS = (("CMR2022", "NH2026"), ("NH2026", "CMR2022"))  # (training review, held-out review)
 ABOUT_FORMULATION = (EVALUATES, APPROVES, TESTS_FORMULATION)
+ONTOLOGY_TYPES = (*HIERARCHICAL_TYPES, "CascadeStep")  # concepts kept even when no link to them is left
 
 
 @dataclass
@@ -127,7 +131,8 @@ def _without(graph: nx.MultiDiGraph, dropped: set[str], held_out: str,
             continue
         data["sources"] = [s for s in sources if source_of(s) != held_out]
     kept.remove_edges_from(gone)
-    kept.remove_nodes_from([n for n in had_links & set(kept) if not kept.degree(n)])
+    kept.remove_nodes_from([n for n in had_links & set(kept)
+                            if not kept.degree(n) and kept.nodes[n].get("type") not in ONTOLOGY_TYPES])
     return kept
 
 
