@@ -263,8 +263,10 @@ def gaps(settings, show: str, top: int, damping: float, path_count: int, run_val
             ranked = ranked_hypotheses(graph, collapsed[0], damping, permutations)
             found["hypotheses"] = ranked.records(path_count)
             model = ranked.summary()
+    if model and fmt not in ("table", "md"):
+        click.echo(model, err=True)
     if fmt == "json":
-        click.echo(json.dumps(found | ({"model": model} if model else {}), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
         return
     for name, records in found.items():
         if fmt in ("table", "md"):
