@@ -23,7 +23,7 @@ from kg.analysis.permute import typed_degrees, xswap
 from kg.analysis.projection import projection
 from kg.analysis.validate import LEARNED, SUMMED, SUPPORT, validate
 from kg.cli import main
-from kg.core.schema import BACKGROUND_PREDICATES, CITED_TYPES
+from kg.core.schema import BACKGROUND_PREDICATES
 
 ID = "https://w3id.org/nanomet-kg/id/"
 CARRIER_STEP = "carrier × step"
@@ -131,7 +131,7 @@ def test_the_held_out_review_cannot_reach_the_training_graph(real_store):
         assert {s.training, s.held_out} == set(REVIEWS)
         for training in (s.full, s.collapsed):
             _assert_nothing_of(s.held_out, full, training)
-            linked_before = {n for n in full if full.degree(n)} | {n for n in collapsed if collapsed.degree(n)}
+            linked_before = {n for g in (full, collapsed) for n in g if g.degree(n)}
             stranded = [n for n in training if not training.degree(n) and n in linked_before
                         and training.nodes[n]["type"] not in ("CarrierType", "Mechanism", "CascadeStep")]
             assert not stranded, stranded[:5]

@@ -23,6 +23,8 @@ from kg.analysis.validate import LEARNED, PERMUTATIONS, PERMUTED, SUMMED, Decisi
 if TYPE_CHECKING:
     import networkx as nx
 
+    from kg.store.base import Store
+
 HYPOTHESIS_TASK = "carrier × step"
 
 
@@ -47,10 +49,12 @@ class Ranked:
 
 
 def ranked_hypotheses(full: nx.MultiDiGraph, collapsed: nx.MultiDiGraph, damping: float = DEFAULT_DAMPING,
-                      permutations: int = PERMUTATIONS) -> Ranked:
-    """The carrier family → step hypotheses, best first by the validated model."""
+                      permutations: int = PERMUTATIONS, store: Store | None = None) -> Ranked:
+    """The carrier family → step hypotheses, best first by the validated model (its validation cached
+    beside ``store`` when given: ``full`` and ``collapsed`` must be that store's projections)."""
     which = task(HYPOTHESIS_TASK)
-    validation = validate((full, collapsed), (which,), permutations, damping=damping, samples=200)
+    validation = validate(store if store is not None else (full, collapsed), (which,), permutations,
+                          damping=damping, samples=200)
     decision = validation.decisions[which.name]
     found, lifted = hypotheses(full, collapsed, damping)
     whole = Split("both reviews", "", full, collapsed, set(), 0, 0)

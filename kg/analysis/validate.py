@@ -100,8 +100,16 @@ def validate(source: Store | tuple[nx.MultiDiGraph, nx.MultiDiGraph], tasks: tup
              seed: int = 0, strict: bool = False) -> Validation:
     """Validate every task in both directions on a store (or a pair of projections: with studies,
     collapsed). ``permutations=0`` skips the permutation null; ``strict`` drops from each training graph
-    the formulations the held-out review also describes (to measure the composition leak)."""
-    full, collapsed = _projections(source)
+    the formulations the held-out review also describes (to measure the composition leak).
+
+    On a store the result is cached beside it per build (:mod:`kg.analysis.cache`)."""
+    if not isinstance(source, tuple):
+        from kg.analysis.cache import cached, digest
+
+        key = digest(_code_files(), [t.name for t in tasks], permutations, samples, damping, seed, strict)
+        return cached(source, "validation", key, lambda: validate(
+            _projections(source), tasks, permutations, samples, damping, seed, strict))
+    full, collapsed = source
     directions = splits(full, collapsed, strict)
     found: dict[tuple[str, str], Candidates] = {}
     lifted: dict[tuple[str, tuple[str, ...]], nx.MultiDiGraph] = {}
@@ -140,9 +148,17 @@ def validate(source: Store | tuple[nx.MultiDiGraph, nx.MultiDiGraph], tasks: tup
     return validation
 
 
-def _projections(source) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph]:
-    if isinstance(source, tuple):
-        return source
+def _code_files() -> list[str]:
+    """The modules a validation result depends on (a change to one gives a new cache key)."""
+    from kg.analysis import dwpc, gaps, hierarchy, holdout, metrics, paths, permute, projection, reach, tasks
+    from kg.core import schema
+
+    modules = (dwpc, gaps, hierarchy, holdout, learn, metrics, paths, permute, projection, reach, tasks,
+               schema)
+    return [__file__, *(m.__file__ or "" for m in modules)]
+
+
+def _projections(source: Store) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph]:
     from kg.analysis.projection import projection
 
     return projection(source), projection(source, collapse_studies=True)

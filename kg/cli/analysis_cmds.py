@@ -250,7 +250,7 @@ def gaps(settings, show: str, top: int, damping: float, path_count: int, run_val
         raise QueryError(f"{fmt} holds one table: choose one section with --show")
     found: dict[str, list[dict]] = {}
     model = ""
-    with _graphs(settings, collapsed="hypotheses" in sections) as (_, graph, *collapsed):
+    with _graphs(settings, collapsed="hypotheses" in sections) as (store, graph, *collapsed):
         if "whitespace" in sections:
             found["whitespace"] = gap_analysis.white_space(graph)
         if "weak" in sections:
@@ -260,7 +260,7 @@ def gaps(settings, show: str, top: int, damping: float, path_count: int, run_val
         if "hypotheses" in sections:
             from kg.analysis.ranking import ranked_hypotheses
 
-            ranked = ranked_hypotheses(graph, collapsed[0], damping, permutations)
+            ranked = ranked_hypotheses(graph, collapsed[0], damping, permutations, store)
             found["hypotheses"] = ranked.records(path_count)
             model = ranked.summary()
     if model and fmt not in ("table", "md"):
@@ -283,8 +283,8 @@ def _validation(settings, damping: float, permutations: int, fmt: str) -> None:
     """Print the cross-review validation: one table per task, then decisions, damping, weights, leak."""
     from kg.analysis.validate import validate
 
-    with _graphs(settings, collapsed=True) as (_, graph, collapsed):
-        result = validate((graph, collapsed), permutations=permutations, damping=damping)
+    with _graphs(settings, full=False) as (store, ):
+        result = validate(store, permutations=permutations, damping=damping)
     decisions = [{"task": d.task, "kept": d.ranker, "why": d.reason,
                   **{f"AUROC {k}": str(v) for k, v in d.auroc.items()}} for d in result.decisions.values()]
     if fmt == "json":
