@@ -199,7 +199,16 @@ def _leak(directions: list[Split]) -> list[dict]:
 
 
 def decide(validation: Validation, task: str, directions: list[str]) -> Decision:
-    """The ranking ``task`` keeps (see the module docstring)."""
+    """The ranking ``task`` keeps (see the module docstring), with a warning in its reason when it does
+    not beat random (AUROC ½) in some direction."""
+    decision = _decide(validation, task, directions)
+    weak = [d for d, e in decision.auroc.items() if not e.value > 0.5]
+    if weak:
+        decision.reason += f"; no better than random in {', '.join(weak)}"
+    return decision
+
+
+def _decide(validation: Validation, task: str, directions: list[str]) -> Decision:
     def aurocs(ranker: str) -> list[float]:
         return [validation.auroc(task, d, ranker).value for d in directions]
 
