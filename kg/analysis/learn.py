@@ -10,7 +10,7 @@ fitting set's mean and spread; the penalty ``l2`` leaves the intercept alone.
 >>> x = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0, 0, 1, 1])
 >>> model = fit(x, y, ["f"], l2=0.1)
 >>> bool(model.weights["f"] > 0), [round(float(p), 2) for p in model.score(x)][:2]
-(True, [-3.26, -1.09])
+(True, [-3.65, -1.22])
 """
 
 from __future__ import annotations
