@@ -54,7 +54,7 @@ def ranked_hypotheses(full: nx.MultiDiGraph, collapsed: nx.MultiDiGraph, damping
     beside ``store`` when given: ``full`` and ``collapsed`` must be that store's projections)."""
     which = task(HYPOTHESIS_TASK)
     validation = validate(store if store is not None else (full, collapsed), (which,), permutations,
-                          damping=damping, samples=200)
+                          damping=damping)
     decision = validation.decisions[which.name]
     found, lifted = hypotheses(full, collapsed, damping)
     whole = Split("both reviews", "", full, collapsed, set(), 0, 0)
