@@ -22,15 +22,13 @@ def format_option(command):
 
 @contextmanager
 def _graphs(settings, *, full: bool = True, collapsed: bool = False):
-    """Open the store and yield (store, projections…): the full one and/or the collapsed one."""
-    from kg.analysis.projection import projection
-    from kg.store import open_store
-
-    with open_store(settings.store) as store:
-        graphs = [projection(store)] if full else []
+    """Open the graph the options select (store, ``--backend``, ``--endpoint``) and yield (its KG,
+    projections…): the full one and/or the collapsed one."""
+    with settings.open_kg() as handle:
+        graphs = [handle.projection()] if full else []
         if collapsed:
-            graphs.append(projection(store, collapse_studies=True))
-        yield store, *graphs
+            graphs.append(handle.projection(collapse_studies=True))
+        yield handle, *graphs
 
 
 def _emit(columns: list[str], rows: list[list], fmt: str, records: list[dict] | None = None) -> None:
@@ -52,11 +50,9 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _node(store, graph, name: str) -> str:
+def _node(handle, graph, name: str) -> str:
     """The projection node a user's name resolves to."""
-    from kg.query.resolve import resolve
-
-    iri = resolve(store, name).value
+    iri = handle.resolve(name).value
     if iri not in graph:
         raise QueryError(f"{name!r} is not part of the analysed graph (studies are folded into their "
                          f"formulations unless you pass --studies)")
@@ -90,8 +86,8 @@ def paths(settings, source: str, target: str, max_hops: int, metapath: str | Non
     from kg.analysis.paths import PathIndex, parse_metapath
 
     types = parse_metapath(metapath) if metapath else None
-    with _graphs(settings, full=studies, collapsed=not studies) as (store, graph):
-        start, end = _node(store, graph, source), _node(store, graph, target)
+    with _graphs(settings, full=studies, collapsed=not studies) as (handle, graph):
+        start, end = _node(handle, graph, source), _node(handle, graph, target)
         if start == end:
             raise QueryError(f"{source!r} and {target!r} name the same entity")
         index = PathIndex(graph)

@@ -3,6 +3,8 @@
 >>> import kg
 >>> graph = kg.open()                                          # doctest: +SKIP
 >>> graph.query("formulations-by-target", target="CXCR4").to_dataframe()   # doctest: +SKIP
+>>> from kg.analysis.reach import reach                         # the analyses take the handle too
+>>> reach(graph, "carrier", "step", via="target").wide()       # doctest: +SKIP
 
 A self-contained example on a two-node graph:
 
@@ -35,6 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -46,6 +49,9 @@ from kg.query.results import Result, sort_list_cells
 from kg.store import open_store
 from kg.store.base import Store, Term
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 LABELS_QUERY = "SELECT ?node ?label WHERE { ?node rdfs:label ?label }"
 LABEL_BATCH = 400
 
@@ -56,7 +62,8 @@ def uses_variable(query: str, name: str) -> bool:
 
 
 class KG:
-    """The knowledge graph behind one :class:`kg.store.Store` (any backend)."""
+    """The knowledge graph behind one :class:`kg.store.Store` (any backend): named and free queries, names,
+    and the NetworkX projection the analyses (:mod:`kg.analysis`) and views (:mod:`kg.views`) run on."""
 
     def __init__(self, store: Store):
         self.store = store
@@ -110,6 +117,16 @@ class KG:
                 if node not in labels or label < labels[node]:
                     labels[node] = label
         return labels
+
+    # ---------------------------------------------------------------- graph
+
+    def projection(self, collapse_studies: bool = False) -> nx.MultiDiGraph:
+        """The graph as a NetworkX multigraph of entities, studies as nodes or (``collapse_studies``)
+        folded into formulation links: :func:`kg.analysis.projection.projection`. Cached for a built store
+        and frozen: copy it (``.copy()``) to change it."""
+        from kg.analysis.projection import projection
+
+        return projection(self.store, collapse_studies)
 
     # ---------------------------------------------------------------- queries
 

@@ -196,11 +196,12 @@ class Result:
         """The result in the SPARQL 1.1 JSON results format."""
         return json.dumps(sparql_json(self.variables, self.bindings), ensure_ascii=False, indent=2)
 
-    def to_dataframe(self):
-        """A pandas DataFrame of :attr:`rows` (pandas is optional: ``pip install pandas``)."""
+    def to_dataframe(self, iris: bool = True):
+        """A pandas DataFrame of :attr:`rows`; without the ``<name>_iri`` columns unless ``iris`` (pandas is
+        optional: ``pip install pandas``)."""
         try:
             import pandas as pd  # type: ignore[import-untyped]
         except ImportError:
             raise KGError("Result.to_dataframe() needs pandas: pip install pandas "
                           "(or use Result.rows, a list of dicts)") from None
-        return pd.DataFrame(self.rows, columns=self.columns())
+        return pd.DataFrame(self.rows, columns=self.columns(iris))
