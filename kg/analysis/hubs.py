@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 from kg.analysis.node_types import QUALIFIER_TYPES, node_matches, nodes_of_types
-from kg.core.errors import QueryError
+from kg.core.errors import QueryError, excerpt
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -64,7 +64,7 @@ def hubs(graph: nx.MultiDiGraph, node_type: str | None = None, by: str = "pagera
     import networkx as nx
 
     if by not in METRICS:
-        raise QueryError(f"unknown metric {by!r}; use one of: {', '.join(METRICS)}")
+        raise QueryError(f"unknown metric {excerpt(by)}; use one of: {', '.join(METRICS)}")
     simple = simple_graph(graph)
     pivots = samples if samples is not None and samples < simple.number_of_nodes() else None
     betweenness = nx.betweenness_centrality(simple, k=pivots, seed=0)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from kg.analysis.reach import AXES  # light: no networkx until a command runs
-from kg.core.errors import QueryError
+from kg.core.errors import QueryError, excerpt
 
 FORMATS = ("table", "csv", "tsv", "json", "md")
 SECTIONS = ("whitespace", "weak", "biology", "hypotheses")
@@ -58,7 +58,7 @@ def _node(store, graph, name: str) -> str:
 
     iri = resolve(store, name).value
     if iri not in graph:
-        raise QueryError(f"{name!r} is not part of the analysed graph (studies are folded into their "
+        raise QueryError(f"{excerpt(name)} is not part of the analysed graph (studies are folded into their "
                          f"formulations unless you pass --studies)")
     return iri
 
@@ -93,7 +93,7 @@ def paths(settings, source: str, target: str, max_hops: int, metapath: str | Non
     with _graphs(settings, full=studies, collapsed=not studies) as (store, graph):
         start, end = _node(store, graph, source), _node(store, graph, target)
         if start == end:
-            raise QueryError(f"{source!r} and {target!r} name the same entity")
+            raise QueryError(f"{excerpt(source)} and {excerpt(target)} name the same entity")
         index = PathIndex(graph)
         found = index.paths(start, end, max_hops, types, limit)
         nearest = index.distances_to(end).get(start)
@@ -235,7 +235,8 @@ def gaps(settings, show: str, top: int, damping: float, path_count: int, fmt: st
     sections = [s.strip() for s in show.split(",") if s.strip()]
     unknown = sorted(set(sections) - set(SECTIONS))
     if unknown or not sections:
-        raise QueryError(f"unknown section(s) {', '.join(unknown) or '(none)'}; use {', '.join(SECTIONS)}")
+        named = ", ".join(excerpt(u, quote=False) for u in unknown) or "(none)"
+        raise QueryError(f"unknown section(s) {named}; use {', '.join(SECTIONS)}")
     if fmt in ("csv", "tsv") and len(sections) > 1:
         raise QueryError(f"{fmt} holds one table: choose one section with --show")
     found: dict[str, list[dict]] = {}
