@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from kg.analysis.node_types import node_matches, nodes_of_types
 from kg.analysis.projection import as_graph
-from kg.core.errors import QueryError
+from kg.core.errors import QueryError, excerpt
 from kg.core.schema import QUALIFIER_TYPES
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def hubs(graph: GraphSource, node_type: str | None = None, by: str = "pagerank",
 
     graph = as_graph(graph, collapse_studies=True)
     if by not in METRICS:
-        raise QueryError(f"unknown metric {by!r}; use one of: {', '.join(METRICS)}")
+        raise QueryError(f"unknown metric {excerpt(by)}; use one of: {', '.join(METRICS)}")
     simple = simple_graph(graph)
     pivots = samples if samples is not None and samples < simple.number_of_nodes() else None
     betweenness = nx.betweenness_centrality(simple, k=pivots, seed=0)

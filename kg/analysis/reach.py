@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from kg.analysis.hierarchy import families
 from kg.analysis.node_types import node_matches
 from kg.analysis.projection import as_graph
-from kg.core.errors import QueryError
+from kg.core.errors import QueryError, excerpt
 from kg.core.schema import (
     AXES,
     EVALUATES,
@@ -47,7 +47,7 @@ def axis(name: str) -> Axis:
     try:
         return AXES[name.strip().lower()]
     except KeyError:
-        raise QueryError(f"unknown axis {name!r}; use one of: {', '.join(AXES)}") from None
+        raise QueryError(f"unknown axis {excerpt(name)}; use one of: {', '.join(AXES)}") from None
 
 
 @dataclass
@@ -107,7 +107,7 @@ class Matrix:
     def wide(self, what: str = "formulations") -> tuple[list[str], list[list[str]]]:
         """Header and rows of the matrix with one number (``what``) per cell; empty cells as ``0``."""
         if what not in VALUES:
-            raise QueryError(f"unknown cell value {what!r}; use one of: {', '.join(VALUES)}")
+            raise QueryError(f"unknown cell value {excerpt(what)}; use one of: {', '.join(VALUES)}")
         header = [self.row_axis] + [self.labels[c] for c in self.cols]
         body = [[self.labels[r]] + [str(self.value(r, c, what)) for c in self.cols] for r in self.rows]
         return header, body
@@ -210,7 +210,7 @@ def reach(graph: GraphSource, row_axis: str, col_axis: str, level: str = "family
     """
     graph = as_graph(graph)
     if level not in LEVELS:
-        raise QueryError(f"unknown level {level!r}; use family or leaf")
+        raise QueryError(f"unknown level {excerpt(level)}; use family or leaf")
     rows_of = _Values(graph, axis(row_axis), level)
     via_axis = axis(via) if via else None
     if via_axis is not None and via_axis.on_study:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from kg.core.errors import QueryError
+from kg.core.errors import QueryError, excerpt
 from kg.core.schema import AXES
 
 FORMATS = ("table", "csv", "tsv", "json", "md")
@@ -54,7 +54,7 @@ def _node(handle, graph, name: str) -> str:
     """The projection node a user's name resolves to."""
     iri = handle.resolve(name).value
     if iri not in graph:
-        raise QueryError(f"{name!r} is not part of the analysed graph (studies are folded into their "
+        raise QueryError(f"{excerpt(name)} is not part of the analysed graph (studies are folded into their "
                          f"formulations unless you pass --studies)")
     return iri
 
@@ -89,7 +89,7 @@ def paths(settings, source: str, target: str, max_hops: int, metapath: str | Non
     with _graphs(settings, full=studies, collapsed=not studies) as (handle, graph):
         start, end = _node(handle, graph, source), _node(handle, graph, target)
         if start == end:
-            raise QueryError(f"{source!r} and {target!r} name the same entity")
+            raise QueryError(f"{excerpt(source)} and {excerpt(target)} name the same entity")
         index = PathIndex(graph)
         found = index.paths(start, end, max_hops, types, limit)
         nearest = index.distances_to(end).get(start)
@@ -231,7 +231,8 @@ def gaps(settings, show: str, top: int, damping: float, path_count: int, fmt: st
     sections = [s.strip() for s in show.split(",") if s.strip()]
     unknown = sorted(set(sections) - set(SECTIONS))
     if unknown or not sections:
-        raise QueryError(f"unknown section(s) {', '.join(unknown) or '(none)'}; use {', '.join(SECTIONS)}")
+        named = ", ".join(excerpt(u, quote=False) for u in unknown) or "(none)"
+        raise QueryError(f"unknown section(s) {named}; use {', '.join(SECTIONS)}")
     if fmt in ("csv", "tsv") and len(sections) > 1:
         raise QueryError(f"{fmt} holds one table: choose one section with --show")
     found: dict[str, list[dict]] = {}

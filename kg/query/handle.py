@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.core.errors import QueryError
+from kg.core.errors import QueryError, excerpt
 from kg.core.sparql import BoundTerm, inject_values, query_form
 from kg.query.library import NamedQuery, get_query, load_library, parse_query
 from kg.query.params import bind_params
@@ -137,24 +137,28 @@ class KG:
         bound = bind_params(self.store, query.params, params, what, allow_undeclared=free)
         for name in bound:
             if not uses_variable(query.text, name):
-                raise QueryError(f"{what} has no variable ?{name} to bind")
+                raise QueryError(f"{what} has no variable ?{excerpt(name, quote=False)} to bind")
         return bound
 
-    def _select(self, query: NamedQuery, bound: Mapping[str, BoundTerm]) -> Result:
-        variables, bindings = self.store.select(query.text, bound)
-        bindings = sort_list_cells(bindings, query.lists)
-        return Result(variables, bindings, self.labels(t for row in bindings for t in row.values()))
+    def _select(self, query: NamedQuery, bound: Mapping[str, BoundTerm], limit: int | None = None) -> Result:
+        fetch = None if limit is None else limit + 1  # one more row tells whether there are more
+        variables, bindings = self.store.select(query.text, bound, fetch)
+        more = limit is not None and len(bindings) > limit
+        bindings = sort_list_cells(bindings[:limit] if more else bindings, query.lists)
+        return Result(variables, bindings, self.labels(t for row in bindings for t in row.values()), more)
 
-    def query(self, name: str, **params) -> Result:
-        """Run a named query; parameters are names (resolved), CURIEs, IRIs or values."""
+    def query(self, name: str, /, *, limit: int | None = None, **params) -> Result:
+        """Run a named query; parameters are names (resolved), CURIEs, IRIs or values. ``limit``: at
+        most this many rows (the engine stops early; ``Result.more`` tells whether there were more)."""
         named = self.named(name)
-        return self._select(named, self.bind(named, params))
+        return self._select(named, self.bind(named, params), limit)
 
-    def sparql(self, query: str, **params) -> Result | bool | list[ox.Triple]:
+    def sparql(self, query: str, /, *, limit: int | None = None, **params) -> Result | bool | list[ox.Triple]:
         """Run a free query: a :class:`Result` for SELECT, a bool for ASK, triples for CONSTRUCT/DESCRIBE.
 
         Parameters declared in a header (as in the library) are typed; others are entity names, CURIEs or
         IRIs, or ``'"quoted"'`` strings. Values are bound as RDF terms, never pasted into the text.
+        ``limit`` caps the rows of a SELECT as in :meth:`query`.
         """
         free = parse_query("free query", query)
         bound = self.bind(free, params, free=True)
@@ -163,7 +167,7 @@ class KG:
             return self.store.ask(query, bound)
         if form in ("CONSTRUCT", "DESCRIBE"):
             return self.store.construct(query, bound)
-        return self._select(free, bound)
+        return self._select(free, bound, limit)
 
 
 def open(store: Path | str | None = None, backend: str | None = None, endpoint: str | None = None,

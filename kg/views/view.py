@@ -10,9 +10,9 @@ import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from kg.core.errors import QueryError
+from kg.core.errors import QueryError, excerpt
 from kg.views.subgraphs import DEFAULT_MAX_NODES, Selection
 
 if TYPE_CHECKING:
@@ -68,7 +68,8 @@ class _Graphs:
         if iri not in self.graph and iri in self.full:
             self.graph = self.full
         if iri not in self.graph:
-            raise QueryError(f"{name!r} is not an entity the views draw (it has no links to other entities)")
+            raise QueryError(f"{excerpt(name)} is not an entity the views draw "
+                             "(it has no links to other entities)")
         return iri
 
 
@@ -96,8 +97,9 @@ def select(source: Store | KG, *, focus: str | None = None, depth: int = DEFAULT
         import pyoxigraph as ox
 
         api = graphs.kg
-        bound = api.bind(api.named(query), dict(params or {}))
-        result = api.query(query, **dict(params or {}))
+        given: dict[str, Any] = dict(params or {})
+        bound = api.bind(api.named(query), given)
+        result = api.query(query, **given)
         iris = {t.value for row in result.bindings for t in row.values()}
         if any(graphs.full.nodes[i]["type"] == "Study" for i in iris if i in graphs.full):
             graphs.graph = graphs.full
