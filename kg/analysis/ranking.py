@@ -23,7 +23,7 @@ from kg.analysis.validate import LEARNED, PERMUTATIONS, PERMUTED, SUMMED, Decisi
 if TYPE_CHECKING:
     import networkx as nx
 
-    from kg.store.base import Store
+    from kg.analysis.projection import GraphSource
 
 HYPOTHESIS_TASK = "carrier × step"
 
@@ -49,9 +49,10 @@ class Ranked:
 
 
 def ranked_hypotheses(full: nx.MultiDiGraph, collapsed: nx.MultiDiGraph, damping: float = DEFAULT_DAMPING,
-                      permutations: int = PERMUTATIONS, store: Store | None = None) -> Ranked:
+                      permutations: int = PERMUTATIONS, store: GraphSource | None = None) -> Ranked:
     """The carrier family → step hypotheses, best first by the validated model (its validation cached
-    beside ``store`` when given: ``full`` and ``collapsed`` must be that store's projections)."""
+    beside ``store`` — a store or the KG of ``kg.open()`` — when given: ``full`` and ``collapsed`` must
+    be its projections)."""
     which = task(HYPOTHESIS_TASK)
     validation = validate(store if store is not None else (full, collapsed), (which,), permutations,
                           damping=damping)

@@ -34,7 +34,7 @@ from kg.analysis.tasks import TASKS, Candidates, Task, candidates, path_products
 if TYPE_CHECKING:
     import networkx as nx
 
-    from kg.store.base import Store
+    from kg.analysis.projection import GraphSource
 
 DAMPINGS = (0.0, 0.2, 0.4, 0.6)
 PERMUTATIONS = 5
@@ -95,20 +95,29 @@ class Validation:
         return [r.record() for r in self.results]
 
 
-def validate(source: Store | tuple[nx.MultiDiGraph, nx.MultiDiGraph], tasks: tuple[Task, ...] = TASKS,
+def validate(source: GraphSource | tuple[nx.MultiDiGraph, nx.MultiDiGraph], tasks: tuple[Task, ...] = TASKS,
              permutations: int = PERMUTATIONS, samples: int = 1000, damping: float = DEFAULT_DAMPING,
              seed: int = 0, strict: bool = False) -> Validation:
     """Validate every task in both directions on a store (or a pair of projections: with studies,
     collapsed). ``permutations=0`` skips the permutation null; ``strict`` drops from each training graph
     the formulations the held-out review also describes (to measure the composition leak).
 
-    On a store the result is cached beside it per build (:mod:`kg.analysis.cache`)."""
+    ``source`` may also be the KG of ``kg.open()``; on a store (or a KG's) the result is cached beside
+    the store per build (:mod:`kg.analysis.cache`)."""
     if not isinstance(source, tuple):
         from kg.analysis.cache import cached, digest
+        from kg.analysis.projection import as_graph
+        from kg.store.base import Store
 
+        def compute() -> Validation:
+            graphs = (as_graph(source), as_graph(source, collapse_studies=True))
+            return validate(graphs, tasks, permutations, samples, damping, seed, strict)
+
+        store = getattr(source, "store", source)   # the KG of kg.open() holds its store
+        if not isinstance(store, Store):
+            return compute()
         key = digest(_code_files(), [t.name for t in tasks], permutations, samples, damping, seed, strict)
-        return cached(source, "validation", key, lambda: validate(
-            _projections(source), tasks, permutations, samples, damping, seed, strict))
+        return cached(store, "validation", key, compute)
     full, collapsed = source
     directions = splits(full, collapsed, strict)
     found: dict[tuple[str, str], Candidates] = {}
@@ -156,12 +165,6 @@ def _code_files() -> list[str]:
     modules = (dwpc, gaps, hierarchy, holdout, learn, metrics, paths, permute, projection, reach, tasks,
                schema)
     return [__file__, *(m.__file__ or "" for m in modules)]
-
-
-def _projections(source: Store) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph]:
-    from kg.analysis.projection import projection
-
-    return projection(source), projection(source, collapse_studies=True)
 
 
 def _rankers(found: Candidates, damping: float) -> dict[str, np.ndarray]:

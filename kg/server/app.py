@@ -9,12 +9,14 @@ are refused; every answer carries CORS headers.
 from __future__ import annotations
 
 import json
+import sys
 import urllib.parse
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 
+from kg.core.errors import KGError, excerpt, os_reason
 from kg.core.prefixes import PREFIXES
 from kg.server.executor import Limits, QueryExecutor
 from kg.server.protocol import TEXT, Answer
@@ -81,11 +83,21 @@ class SparqlServer(ThreadingHTTPServer):
         try:
             self.library = library_document(store_path)
             self.static = static_files()
-            super().__init__(address, SparqlHandler)
+            try:
+                super().__init__(address, SparqlHandler)
+            except OSError as err:
+                raise KGError(f"cannot listen on {address[0]}:{address[1]}: {os_reason(err)}; choose "
+                              "another --port (0: any free port)") from None
         except BaseException:
             self.executor.close()
             raise
         self.quiet = quiet
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that went away before its answer was written is not worth a traceback in the log."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
     @property
     def url(self) -> str:
@@ -151,8 +163,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
             return self._send(Answer(HTTPStatus.OK, "application/json", self.server.library), head_only)
         if path.startswith("/static/"):
             return self._static(path.removeprefix("/static/"), head_only)
-        self._send(Answer.error(HTTPStatus.NOT_FOUND,
-                                f"nothing at {url.path}; the SPARQL endpoint is /sparql"))
+        nothing = f"nothing at {excerpt(url.path, quote=False)}; the SPARQL endpoint is /sparql"
+        self._send(Answer.error(HTTPStatus.NOT_FOUND, nothing))
 
     def do_POST(self) -> None:
         if urllib.parse.urlsplit(self.path).path.rstrip("/") != "/sparql":
@@ -187,7 +199,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     def _static(self, name: str, head_only: bool = False) -> None:
         if name not in self.server.static:
-            return self._send(Answer.error(HTTPStatus.NOT_FOUND, f"no file {name}"))
+            return self._send(Answer.error(HTTPStatus.NOT_FOUND, f"no file {excerpt(name, quote=False)}"))
         content_type, data = self.server.static[name]
         self._send(Answer(HTTPStatus.OK, content_type, data), head_only)
 
