@@ -91,6 +91,18 @@ def query_store(query_store_path):
     yield from _opened(query_store_path)
 
 
+@pytest.fixture(scope="module")
+def query_graphs(query_store_path, query_sources):
+    """The query fixture as ``kg.open()`` gives it on the embedded store and on rdflib: backend → KG."""
+    import kg
+
+    graphs = {"oxigraph": kg.open(query_store_path),
+              "rdflib": kg.open(backend="rdflib", sources=query_sources)}
+    yield graphs
+    for graph in graphs.values():
+        graph.close()
+
+
 class Listener:
     """A TCP listener on 127.0.0.1 (ephemeral port) that counts the connections it gets and answers each
     with one HTTP response: SPARQL JSON results with one row (?s ?p ?o), as an endpoint would."""

@@ -45,15 +45,6 @@ def nested(kind: str, depth: int) -> str:
 KINDS = ["group", "expression", "blank-node", "collection", "exists", "optional"]
 
 
-@pytest.fixture(scope="module")
-def graphs(query_store_path, query_sources):
-    opened = {"oxigraph": kg.open(query_store_path),
-              "rdflib": kg.open(backend="rdflib", sources=query_sources)}
-    yield opened
-    for graph in opened.values():
-        graph.close()
-
-
 @pytest.mark.parametrize("kind", ["group", "blank-node"])
 def test_cli_refuses_without_crashing(kind, query_store_path, tmp_path):
     """In a subprocess: before the fix it died of a segmentation fault (exit 139)."""
@@ -76,8 +67,8 @@ def test_cli_message(kind, query_store_path):
 @pytest.mark.parametrize("backend", ["oxigraph", "rdflib", "remote"])
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("depth", [MAX_NESTING + 1, DEEP])
-def test_every_backend_refuses(backend, kind, depth, graphs, listener):
-    graph = graphs.get(backend) or kg.open(endpoint=listener.url)
+def test_every_backend_refuses(backend, kind, depth, query_graphs, listener):
+    graph = query_graphs.get(backend) or kg.open(endpoint=listener.url)
     with pytest.raises(QueryError, match=MESSAGE):
         graph.sparql(nested(kind, depth))
     assert listener.connections(settle=0) == 0, "the remote backend refuses before sending"
@@ -88,26 +79,27 @@ def _deep_formulations(depth: int) -> str:
 
 
 @pytest.mark.parametrize(("backend", "depth"), [("oxigraph", MAX_NESTING), ("rdflib", 12)])
-def test_below_the_limit_the_query_runs(backend, depth, graphs):
+def test_below_the_limit_the_query_runs(backend, depth, query_graphs):
     """Up to MAX_NESTING levels are answered, as the same pattern without the extra braces (rdflib's
     parser, recursive in Python, stops earlier: next test)."""
-    expected = sorted(r["f_iri"] for r in graphs[backend].sparql(_deep_formulations(1)).rows)
+    graph = query_graphs[backend]
+    expected = sorted(r["f_iri"] for r in graph.sparql(_deep_formulations(1)).rows)
     assert len(expected) >= 2
-    assert sorted(r["f_iri"] for r in graphs[backend].sparql(_deep_formulations(depth)).rows) == expected
+    assert sorted(r["f_iri"] for r in graph.sparql(_deep_formulations(depth)).rows) == expected
 
 
-def test_rdflib_recursion_limit_is_a_clear_error(graphs):
+def test_rdflib_recursion_limit_is_a_clear_error(query_graphs):
     with pytest.raises(QueryError, match="the query nests too deep for rdflib's parser"):
-        graphs["rdflib"].sparql(_deep_formulations(MAX_NESTING))
+        query_graphs["rdflib"].sparql(_deep_formulations(MAX_NESTING))
 
 
 @pytest.mark.parametrize("backend", ["oxigraph", "rdflib"])
-def test_brackets_in_strings_comments_iris_and_rows_are_no_nesting(backend, graphs):
+def test_brackets_in_strings_comments_iris_and_rows_are_no_nesting(backend, query_graphs):
     values = " ".join(f'("{i}")' for i in range(300))  # 300 rows of one bracket each: depth 2
     query = ("SELECT ?f WHERE { ?f a nmo:Formulation ; rdfs:label ?l  # " + "(" * 200 + "\n"
              "FILTER(?l != \"" + "{[(" * 200 + "\" && ?f != <http://e/" + "(" * 200 + ">) "
              "VALUES (?x) { " + values + " } } ORDER BY ?f LIMIT 1")
-    rows = graphs[backend].sparql(query).rows
+    rows = query_graphs[backend].sparql(query).rows
     assert len(rows) == 1
 
 

@@ -44,18 +44,8 @@ DISGUISED_QUERIES = [
 BACKENDS = ["oxigraph", "rdflib", "remote"]
 
 
-@pytest.fixture(scope="module")
-def local_graphs(query_store_path, query_sources):
-    """The query fixture graph on the embedded store and on rdflib, opened once (SERVICE refused)."""
-    graphs = {"oxigraph": kg.open(query_store_path),
-              "rdflib": kg.open(backend="rdflib", sources=query_sources)}
-    yield graphs
-    for graph in graphs.values():
-        graph.close()
-
-
-def _open(backend: str, local_graphs, endpoint: str):
-    return local_graphs[backend] if backend in local_graphs else kg.open(endpoint=endpoint)
+def _open(backend: str, query_graphs, endpoint: str):
+    return query_graphs[backend] if backend in query_graphs else kg.open(endpoint=endpoint)
 
 
 @pytest.fixture
@@ -70,9 +60,9 @@ def endpoint():
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("query", SERVICE_QUERIES + DISGUISED_QUERIES)
-def test_python_api_refuses_service_on_every_backend(backend, query, local_graphs, listener, endpoint):
+def test_python_api_refuses_service_on_every_backend(backend, query, query_graphs, listener, endpoint):
     with pytest.raises(QueryError) as err:
-        _open(backend, local_graphs, endpoint.url).sparql(query.format(url=listener.url))
+        _open(backend, query_graphs, endpoint.url).sparql(query.format(url=listener.url))
     if query in SERVICE_QUERIES:
         assert "SERVICE (a federated query to another endpoint) is not allowed" in str(err.value)
     assert listener.connections() == 0
@@ -110,8 +100,8 @@ def test_endpoint_refuses_service(query, query_store_path, listener):
     "SELECT ?f WHERE {{ ?f a nmo:Formulation FILTER(?f != <{url}>) }}",
 ])
 @pytest.mark.parametrize("backend", ["oxigraph", "rdflib"])
-def test_service_in_strings_iris_comments_and_names_is_no_call(backend, query, local_graphs, listener):
-    graph = local_graphs[backend]
+def test_service_in_strings_iris_comments_and_names_is_no_call(backend, query, query_graphs, listener):
+    graph = query_graphs[backend]
     rows = graph.sparql(query.format(url=listener.url)).rows
     formulations = graph.sparql("SELECT ?f WHERE { ?f a nmo:Formulation }").rows
     if "CONTAINS" not in query:
