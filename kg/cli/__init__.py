@@ -21,11 +21,11 @@ class Settings:
     backend: str | None = None
     endpoint: str | None = None
 
-    def open_kg(self):
+    def open_kg(self, allow_service: bool = False):
         """The :class:`kg.query.handle.KG` these options select (embedded store, rdflib or an endpoint)."""
         from kg.query.handle import open as open_kg
 
-        return open_kg(self.store, self.backend, self.endpoint)
+        return open_kg(self.store, self.backend, self.endpoint, allow_service=allow_service)
 
 
 class KGGroup(click.Group):

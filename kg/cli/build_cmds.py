@@ -43,12 +43,16 @@ def _print_warnings(report, show: bool) -> None:
 
 @click.command()
 @click.option("--warnings", "show_warnings", is_flag=True, help="List lint warnings too.")
+@click.option("--force", is_flag=True,
+              help="Build even without curated triples, or keeping less than half of the store's.")
 @source_options
 @click.pass_obj
-def build(settings, show_warnings: bool, ontology: Path | None, triples: Path | None, engine: str) -> None:
+def build(settings, show_warnings: bool, force: bool, ontology: Path | None, triples: Path | None,
+          engine: str) -> None:
     """Parse, validate and load the curated Turtle into the embedded store.
 
-    The new store replaces the old one only if every check passes.
+    The new store replaces the old one only if every check passes, and (unless --force) only if it
+    has curated triples and keeps at least half of the old store's.
     """
     from kg.build.pipeline import build as run_build
     from kg.core.locations import Sources
@@ -57,7 +61,8 @@ def build(settings, show_warnings: bool, ontology: Path | None, triples: Path | 
 
     started = time.perf_counter()
     click.echo(f"building {settings.store}", err=True)
-    report = run_build(settings.store, Sources.default(ontology, triples), progress=_progress, engine=engine)
+    report = run_build(settings.store, Sources.default(ontology, triples), progress=_progress, engine=engine,
+                       force=force)
     _print_warnings(report, show_warnings)
     with open_store(settings.store) as store:
         click.echo(summarize(store).render())

@@ -104,14 +104,17 @@ def query(settings, name: str, params: tuple[str, ...], fmt: str, limit: int | N
 @click.argument("text", required=False)
 @click.option("--file", "-f", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Read the query from a file (a header may declare typed parameters, as the library does).")
+@click.option("--allow-service", is_flag=True,
+              help="Let the query call other SPARQL endpoints over the network (SERVICE); refused otherwise.")
 @output_options
 @click.pass_obj
-def sparql(settings, text: str | None, file: Path | None, params: tuple[str, ...], fmt: str,
-           limit: int | None, iris: bool, timeout: float) -> None:
+def sparql(settings, text: str | None, file: Path | None, allow_service: bool, params: tuple[str, ...],
+           fmt: str, limit: int | None, iris: bool, timeout: float) -> None:
     """Run a free SPARQL query (TEXT, or --file); the project prefixes (nmo:, target:, …) are predefined.
 
     Parameters bind variables: `--param target=CXCR4` binds ?target to the entity called CXCR4;
     `--param text='"some text"'` binds a string literal. CONSTRUCT/DESCRIBE results print as Turtle.
+    A query never reaches the network (SERVICE is refused) unless --allow-service.
     """
     import pyoxigraph as ox
 
@@ -123,7 +126,7 @@ def sparql(settings, text: str | None, file: Path | None, params: tuple[str, ...
         raise QueryError("give the query as an argument or with --file, not both and not neither")
     query_text = read_query_file(file) if file is not None else str(text)
     given = _assignments(params)
-    with settings.open_kg() as graph:
+    with settings.open_kg(allow_service) as graph:
         try:
             result = within(timeout, lambda: graph.sparql(query_text, limit=limit, **given))
         except SparqlSyntaxError as err:

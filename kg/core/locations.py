@@ -64,9 +64,12 @@ class Sources:
     def ontology_files(self) -> list[Path]:
         return sorted(p for p in self.ontology.glob("*.ttl") if p.name != SHAPES_FILE)
 
+    def data_files(self) -> list[Path]:
+        return sorted(self.triples.rglob("*.ttl"))
+
     def files(self) -> list[Path]:
         """All Turtle files of the graph: the ontology (without shapes), then the data, each sorted."""
-        return self.ontology_files() + sorted(self.triples.rglob("*.ttl"))
+        return self.ontology_files() + self.data_files()
 
 
 def default_store() -> Path:
