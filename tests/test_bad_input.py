@@ -24,7 +24,7 @@ from types import SimpleNamespace
 import pytest
 from click.testing import CliRunner
 
-from kg.build import pipeline
+from kg.build import pipeline, swap
 from kg.build.pipeline import build
 from kg.cli import main
 from kg.query.handle import KG
@@ -150,7 +150,7 @@ def _fail_at(target: str, error: OSError) -> Callable[[Env], None]:
         elif target == "snapshot":
             env.monkeypatch.setattr(Path, "write_bytes", fail)
         elif target == "staging":
-            env.monkeypatch.setattr(pipeline, "tempfile", SimpleNamespace(mkdtemp=fail))
+            env.monkeypatch.setattr(swap, "tempfile", SimpleNamespace(mkdtemp=fail))
     return setup
 
 
@@ -361,8 +361,8 @@ def test_a_real_full_disk_keeps_the_store(store, before, tmp_path):
         target = small / "store"
         shutil.copytree(store, target)
         kept = fingerprint(target)
-        run = subprocess.run([sys.executable, "-m", "kg", "--store", str(target), "build", "--triples",
-                              str(Path(__file__).parent / "data" / "mini")],
+        run = subprocess.run([sys.executable, "-m", "kg", "--store", str(target), "build", "--force",
+                              "--triples", str(Path(__file__).parent / "data" / "mini")],
                              capture_output=True, text=True, timeout=300)
         assert run.returncode == 4, run.stderr
         assert f"error: cannot write the store at {target}: No space left on device (the disk is full)" \

@@ -75,7 +75,8 @@ def test_python_api_refuses_service_on_every_backend(backend, query, query_graph
 def test_cli_refuses_service(backend, query, query_store_path, listener):
     result = CliRunner().invoke(main, ["--store", str(query_store_path), "--backend", backend, "sparql",
                                        query.format(url=listener.url)])
-    assert result.exit_code == 5, result.output
+    # the plain forms are refused as SERVICE (a query error, 5); a disguised one may fail to parse first (2)
+    assert result.exit_code in ((5,) if query in SERVICE_QUERIES else (2, 5)), result.output
     assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) <= 3
     assert "Traceback" not in result.output and result.stdout == ""
     assert listener.connections() == 0
