@@ -50,7 +50,8 @@ def fingerprint(store: Path):
         answers = [graph.query("systems-by-source").to_sparql_json(),
                    graph.query("formulations-by-target", target="CXCR4").to_sparql_json(),
                    graph.query("step-coverage").to_sparql_json()]
-    beside = sorted(p.name for p in store.parent.iterdir() if ".projection-" not in p.name)
+    beside = sorted(p.name for p in store.parent.iterdir()  # (caches and the build lock may come and go)
+                    if ".projection-" not in p.name and not p.name.endswith(".lock"))
     return answers, (store / MANIFEST).read_text(), beside
 
 
