@@ -1872,11 +1872,13 @@ def test_which_formulations_work_by_a_finer_mechanism(real_store, mechanism, exp
 ])
 def test_a_finer_mechanism_sits_under_its_family(real_store, fine, family):
     """A query for a mechanism family still finds the studies re-tagged with a finer mechanism."""
-    up = column(real_store, "SELECT ?x WHERE { ?m skos:broader+ ?x }", m=entity(real_store, fine, "Mechanism"))
+    fine_node = entity(real_store, fine, "Mechanism")
+    up = column(real_store, "SELECT ?x WHERE { ?m skos:broader+ ?x }", m=fine_node)
     assert entity(real_store, family, "Mechanism") in up
 
 
-@pytest.mark.parametrize("vaccine", ["Pfizer/BioNTech COVID-19 mRNA vaccine", "Moderna COVID-19 mRNA vaccine"])
+@pytest.mark.parametrize("vaccine", ["Pfizer/BioNTech COVID-19 mRNA vaccine",
+                                     "Moderna COVID-19 mRNA vaccine"])
 def test_covid_vaccines_carry_mrna(real_store, vaccine):
     """What do the COVID-19 vaccines carry? mRNA, in lipid NPs (CMR2022 §8 [138])."""
     assert entity(real_store, "mRNA", "Agent") in objects(real_store, entity(real_store, vaccine), "hasCargo")
@@ -1912,7 +1914,8 @@ def test_liver_cancer_is_not_narrowed_to_hcc(real_store):
 def test_a_trial_for_an_unnamed_malignancy_still_has_a_cancer_type(real_store):
     """NH2026 T3: LipoVNB (NCT02925000) is for "Advanced malignancy", a cancer of unnamed type."""
     study = study_at(real_store, "LipoVNB", "NH2026", "Table 3")
-    assert labels(real_store, objects(real_store, study.node, "cancerType")) == ["malignancy (type not stated)"]
+    got = labels(real_store, objects(real_store, study.node, "cancerType"))
+    assert got == ["malignancy (type not stated)"]
 
 
 INFERRED = """
