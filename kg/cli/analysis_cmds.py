@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from kg.analysis.reach import AXES  # light: no networkx until a command runs
+from kg.cli.options import shared_options
+from kg.cli.output import FORMAT_OPTION, emit_json, emit_rows
 from kg.core.errors import QueryError
 
-FORMATS = ("table", "csv", "tsv", "json", "md")
 SECTIONS = ("whitespace", "weak", "biology", "hypotheses")
-
-
-def format_option(command):
-    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                        help="Output format.")(command)
 
 
 @contextmanager
@@ -31,25 +26,6 @@ def _graphs(settings, *, full: bool = True, collapsed: bool = False):
         if collapsed:
             graphs.append(projection(store, collapse_studies=True))
         yield store, *graphs
-
-
-def _emit(columns: list[str], rows: list[list], fmt: str, records: list[dict] | None = None) -> None:
-    """Print rows in ``fmt``; JSON prints ``records`` (or the rows as objects)."""
-    if fmt == "json":
-        records = records if records is not None else [dict(zip(columns, r, strict=True)) for r in rows]
-        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
-        return
-    from kg.cli.output import render_rows
-
-    click.echo(render_rows(columns, [[_cell(v) for v in r] for r in rows], fmt))
-
-
-def _cell(value) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, (list, tuple)):
-        return " | ".join(map(str, value))
-    return str(value)
 
 
 def _node(store, graph, name: str) -> str:
@@ -77,7 +53,8 @@ def _node(store, graph, name: str) -> str:
               help="At most this many paths.")
 @click.option("--studies", is_flag=True,
               help="Keep study nodes instead of folding them into formulation links.")
-@format_option
+@FORMAT_OPTION
+@shared_options
 @click.pass_obj
 def paths(settings, source: str, target: str, max_hops: int, metapath: str | None, limit: int, studies: bool,
           fmt: str) -> None:
@@ -134,7 +111,7 @@ def _print_paths(graph, found, fmt: str, start: str, end: str, hops: int, neares
                 "links": [[{"predicate": link.predicate, "forward": link.forward, "evidence": link.evidence,
                             "sources": list(link.sources)} for link in links] for links in path.links]}
                for number, path in enumerate(found, 1)]
-    _emit(columns, rows, fmt, records)
+    emit_rows(columns, rows, fmt, records)
 
 
 # ------------------------------------------------------------------------------------------------ reach
@@ -154,7 +131,8 @@ def _print_paths(graph, found, fmt: str, start: str, end: str, hops: int, neares
 @click.option("--long", "long_form", is_flag=True,
               help="One row per non-empty cell with all counts, best evidence and formulation names.")
 @click.option("--png", type=click.Path(dir_okay=False, path_type=Path), help="Also write a heatmap PNG here.")
-@format_option
+@FORMAT_OPTION
+@shared_options
 @click.pass_obj
 def reach(settings, row_axis: str, col_axis: str, level: str, via: str | None, value: str, complete: bool,
           long_form: bool, png: Path | None, fmt: str) -> None:
@@ -169,9 +147,9 @@ def reach(settings, row_axis: str, col_axis: str, level: str, via: str | None, v
     if long_form or fmt == "json":
         records = matrix.records()
         columns = list(records[0]) if records else [row_axis, col_axis]
-        _emit(columns, [list(r.values()) for r in records], fmt, records)
+        emit_rows(columns, [list(r.values()) for r in records], fmt, records)
     else:
-        _emit(*matrix.wide(value), fmt)
+        emit_rows(*matrix.wide(value), fmt)
     if png is not None:
         from kg.analysis.heatmap import save_heatmap
 
@@ -196,7 +174,8 @@ DEGREE_BIAS_NOTE = (
 @click.option("--per-type", is_flag=True, help="The top nodes of every type.")
 @click.option("--samples", type=click.IntRange(1), metavar="N",
               help="Estimate betweenness from N pivot nodes (faster on a large graph) [default: exact].")
-@format_option
+@FORMAT_OPTION
+@shared_options
 @click.pass_obj
 def hubs(settings, node_type: str | None, by: str, top: int, per_type: bool, samples: int | None,
          fmt: str) -> None:
@@ -211,8 +190,8 @@ def hubs(settings, node_type: str | None, by: str, top: int, per_type: bool, sam
     click.echo(DEGREE_BIAS_NOTE.format(**degree_correlation(scores)), err=True)
     shown = top_per_family(scores, top) if per_type else scores[:top]
     columns = ["label", "type", "degree", "betweenness", "pagerank", "type_rank"]
-    _emit(columns, [[s.label, s.type, s.degree, s.betweenness, s.pagerank, s.type_rank] for s in shown], fmt,
-          [s.record() for s in shown])
+    emit_rows(columns, [[s.label, s.type, s.degree, s.betweenness, s.pagerank, s.type_rank] for s in shown],
+              fmt, [s.record() for s in shown])
 
 
 # ------------------------------------------------------------------------------------------------- gaps
@@ -226,7 +205,8 @@ def hubs(settings, node_type: str | None, by: str, top: int, per_type: bool, sam
               help="DWPC damping exponent w (0 = plain path count).")
 @click.option("--paths", "path_count", type=click.IntRange(0), default=3, show_default=True,
               help="Supporting paths shown per hypothesis.")
-@format_option
+@FORMAT_OPTION
+@shared_options
 @click.pass_obj
 def gaps(settings, show: str, top: int, damping: float, path_count: int, fmt: str) -> None:
     """White space, weak evidence, unaddressed biology and DWPC-ranked carrier family → step hypotheses."""
@@ -250,7 +230,7 @@ def gaps(settings, show: str, top: int, damping: float, path_count: int, fmt: st
             ranked, lifted = gap_analysis.hypotheses(graph, collapsed[0], damping)
             found["hypotheses"] = [h.record(lifted, path_count) for h in ranked]
     if fmt == "json":
-        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+        emit_json(found)
         return
     for name, records in found.items():
         if fmt in ("table", "md"):
@@ -258,7 +238,7 @@ def gaps(settings, show: str, top: int, damping: float, path_count: int, fmt: st
         shown = _top_per_matrix(records, top) if name == "whitespace" else records[:top]
         shown = [{k: v for k, v in r.items() if not k.endswith("_node")} for r in shown]
         if shown:
-            _emit(list(shown[0]), [list(r.values()) for r in shown], fmt)
+            emit_rows(list(shown[0]), [list(r.values()) for r in shown], fmt)
 
 
 SECTION_TITLES = {
@@ -278,5 +258,3 @@ def _top_per_matrix(cells: list[dict], top: int) -> list[dict]:
             kept.append(cell)
     return kept
 
-
-COMMANDS = [paths, reach, hubs, gaps]

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from kg.cli.options import LocalCommand, shared_options
+from kg.cli.output import render_table
 from kg.core.errors import ValidationError
 
 
@@ -26,6 +28,34 @@ def source_options(command):
                         help="Folder of the ontology and shapes [default: shipped ontology].")(command)
 
 
+def _sources(ontology: Path | None, triples: Path | None):
+    """The sources to build or validate, announced on stderr with where each part comes from."""
+    from kg.core.locations import Sources, data_origin
+
+    root, why = data_origin()
+    sources = Sources.default(ontology, triples)
+    if ontology is None and triples is None:
+        where = f"{root.absolute()} ({why})"
+    else:
+        def part(name: str, path: Path, given: Path | None) -> str:
+            return f"{name} {path.absolute()} ({'given' if given is not None else why})"
+
+        where = f"{part('ontology', sources.ontology, ontology)}, {part('triples', sources.triples, triples)}"
+    click.echo(f"data:  {where}", err=True)
+    return sources
+
+
+def render_summary(summary) -> str:
+    """A :class:`kg.query.stats.Summary` as text: triples, then tables of nodes per class and studies per
+    source."""
+    lines = [f"triples: {summary.triples}", "", "nodes per class (subclasses included):",
+             render_table(["class", "nodes"], [[c, str(n)] for c, n in summary.classes]),
+             "", "studies per source:",
+             render_table(["source", "studies", "formulations"],
+                          [[s, str(a), str(b)] for s, a, b in summary.sources])]
+    return "\n".join(lines)
+
+
 def _progress(message: str) -> None:
     click.echo(f"  {message}", err=True)
 
@@ -41,9 +71,10 @@ def _print_warnings(report, show: bool) -> None:
         click.echo(f"  {len(report.warnings)} lint warning(s); see them with --warnings", err=True)
 
 
-@click.command()
+@click.command(cls=LocalCommand)
 @click.option("--warnings", "show_warnings", is_flag=True, help="List lint warnings too.")
 @source_options
+@shared_options
 @click.pass_obj
 def build(settings, show_warnings: bool, ontology: Path | None, triples: Path | None, engine: str) -> None:
     """Parse, validate and load the curated Turtle into the embedded store.
@@ -51,28 +82,28 @@ def build(settings, show_warnings: bool, ontology: Path | None, triples: Path | 
     The new store replaces the old one only if every check passes.
     """
     from kg.build.pipeline import build as run_build
-    from kg.core.locations import Sources
     from kg.query.stats import summarize
     from kg.store import open_store
 
     started = time.perf_counter()
-    click.echo(f"building {settings.store}", err=True)
-    report = run_build(settings.store, Sources.default(ontology, triples), progress=_progress, engine=engine)
+    sources = _sources(ontology, triples)
+    click.echo(f"store: {settings.store.absolute()}", err=True)
+    report = run_build(settings.store, sources, progress=_progress, engine=engine)
     _print_warnings(report, show_warnings)
     with open_store(settings.store) as store:
-        click.echo(summarize(store).render())
+        click.echo(render_summary(summarize(store)))
     click.echo(f"built in {time.perf_counter() - started:.1f} s", err=True)
 
 
-@click.command()
+@click.command(cls=LocalCommand)
 @click.option("--warnings", "show_warnings", is_flag=True, help="List lint warnings too.")
 @source_options
+@shared_options
 def validate(show_warnings: bool, ontology: Path | None, triples: Path | None, engine: str) -> None:
     """Run the SHACL shapes and the lint on the sources without building."""
     from kg.build.pipeline import validate as run_validate
-    from kg.core.locations import Sources
 
-    report = run_validate(Sources.default(ontology, triples), progress=_progress, engine=engine)
+    report = run_validate(_sources(ontology, triples), progress=_progress, engine=engine)
     _print_warnings(report, show_warnings)
     if not report.ok:
         raise ValidationError(report.describe_problems())
@@ -80,6 +111,7 @@ def validate(show_warnings: bool, ontology: Path | None, triples: Path | None, e
 
 
 @click.command()
+@shared_options
 @click.pass_obj
 def stats(settings) -> None:
     """Summarise the built store: triples, nodes per class, studies per source."""
@@ -89,7 +121,5 @@ def stats(settings) -> None:
     with open_store(settings.store) as store:
         manifest = store.manifest()
         click.echo(f"store: {settings.store} (built {manifest.get('built_at', '?')})")
-        click.echo(summarize(store).render())
+        click.echo(render_summary(summarize(store)))
 
-
-COMMANDS = [build, validate, stats]

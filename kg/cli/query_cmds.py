@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import click
 
+from kg.cli.options import LocalCommand, shared_options
+from kg.cli.output import FORMAT_OPTION, emit_result
 from kg.core.errors import QueryError
-
-FORMATS = ("table", "csv", "tsv", "md", "json")
 
 
 def output_options(command):
@@ -19,33 +18,19 @@ def output_options(command):
                            )(command)
     command = click.option("--limit", type=click.IntRange(min=0), default=None,
                            help="Show at most this many rows.")(command)
-    command = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                           help="Output: a table, CSV, TSV, Markdown, or SPARQL 1.1 JSON results.")(command)
+    command = FORMAT_OPTION(command)
     return click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
                         help="A query parameter; repeat for several. Entities by name, CURIE or IRI."
                         )(command)
 
 
-def emit(result, fmt: str, limit: int | None, iris: bool) -> None:
-    """Print a :class:`kg.query.results.Result`; counts go to stderr so that stdout stays clean."""
-    from kg.cli.output import render_rows
-
-    shown = result.head(limit)
-    if fmt == "json":
-        click.echo(shown.to_sparql_json())
-    else:
-        columns, rows = shown.table(iris=iris, full_iris=fmt in ("csv", "tsv"))
-        click.echo(render_rows(columns, rows, fmt))
-    if len(shown) < len(result):
-        click.echo(f"({len(shown)} of {len(result)} rows shown)", err=True)
-    elif fmt == "table":
-        click.echo(f"({len(result)} row{'' if len(result) == 1 else 's'})", err=True)
-
-
-@click.command()
+@click.command(cls=LocalCommand)
 @click.argument("name", required=False)
+@shared_options
 def queries(name: str | None) -> None:
     """List the named queries, or show one (parameters and SPARQL) with NAME."""
+    import textwrap
+
     from kg.query.library import get_query, load_library
 
     library = load_library()
@@ -72,6 +57,7 @@ def queries(name: str | None) -> None:
 @click.command()
 @click.argument("name")
 @output_options
+@shared_options
 @click.pass_obj
 def query(settings, name: str, params: tuple[str, ...], fmt: str, limit: int | None, iris: bool) -> None:
     """Run the named query NAME (see `kg queries`)."""
@@ -79,7 +65,7 @@ def query(settings, name: str, params: tuple[str, ...], fmt: str, limit: int | N
 
     given = parse_assignments(params)
     with settings.open_kg() as graph:
-        emit(graph.query(name, **given), fmt, limit, iris)
+        emit_result(graph.query(name, **given), fmt, limit, iris)
 
 
 @click.command()
@@ -87,6 +73,7 @@ def query(settings, name: str, params: tuple[str, ...], fmt: str, limit: int | N
 @click.option("--file", "-f", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Read the query from a file (a header may declare typed parameters, as the library does).")
 @output_options
+@shared_options
 @click.pass_obj
 def sparql(settings, text: str | None, file: Path | None, params: tuple[str, ...], fmt: str,
            limit: int | None, iris: bool) -> None:
@@ -95,9 +82,6 @@ def sparql(settings, text: str | None, file: Path | None, params: tuple[str, ...
     Parameters bind variables: `--param target=CXCR4` binds ?target to the entity called CXCR4;
     `--param text='"some text"'` binds a string literal. CONSTRUCT/DESCRIBE results print as Turtle.
     """
-    import pyoxigraph as ox
-
-    from kg.core.prefixes import PREFIXES
     from kg.query.params import parse_assignments
 
     if (text is None) == (file is None):
@@ -106,19 +90,5 @@ def sparql(settings, text: str | None, file: Path | None, params: tuple[str, ...
     given = parse_assignments(params)
     with settings.open_kg() as graph:
         result = graph.sparql(query_text, **given)
-    if isinstance(result, bool):
-        if fmt == "json":
-            import json
+    emit_result(result, fmt, limit, iris)
 
-            from kg.query.results import boolean_json
-
-            click.echo(json.dumps(boolean_json(result)))
-        else:
-            click.echo("true" if result else "false")
-    elif isinstance(result, list):
-        click.echo(ox.serialize(result, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode())
-    else:
-        emit(result, fmt, limit, iris)
-
-
-COMMANDS = [queries, query, sparql]
