@@ -23,12 +23,14 @@ def source_options(command):
              "SHACL it does not translate).")(command)
     command = click.option("--triples", type=click.Path(exists=True, file_okay=False, path_type=Path),
                            envvar="NANOMET_KG_TRIPLES",
-                           help="Folder of curated Turtle [default: shipped data].")(command)
+                           help="Folder of curated Turtle [default: data/triples/ of the data folder, "
+                                "named on the first line of output].")(command)
     return click.option("--ontology", type=click.Path(exists=True, file_okay=False, path_type=Path),
-                        help="Folder of the ontology and shapes [default: shipped ontology].")(command)
+                        help="Folder of the ontology and shapes [default: ontology/ of the data "
+                             "folder].")(command)
 
 
-def _sources(ontology: Path | None, triples: Path | None):
+def _announced_sources(ontology: Path | None, triples: Path | None):
     """The sources to build or validate, announced on stderr with where each part comes from."""
     from kg.core.locations import Sources, data_origin
 
@@ -86,7 +88,7 @@ def build(settings, show_warnings: bool, ontology: Path | None, triples: Path | 
     from kg.store import open_store
 
     started = time.perf_counter()
-    sources = _sources(ontology, triples)
+    sources = _announced_sources(ontology, triples)
     click.echo(f"store: {settings.store.absolute()}", err=True)
     report = run_build(settings.store, sources, progress=_progress, engine=engine)
     _print_warnings(report, show_warnings)
@@ -103,7 +105,7 @@ def validate(show_warnings: bool, ontology: Path | None, triples: Path | None, e
     """Run the SHACL shapes and the lint on the sources without building."""
     from kg.build.pipeline import validate as run_validate
 
-    report = run_validate(_sources(ontology, triples), progress=_progress, engine=engine)
+    report = run_validate(_announced_sources(ontology, triples), progress=_progress, engine=engine)
     _print_warnings(report, show_warnings)
     if not report.ok:
         raise ValidationError(report.describe_problems())
