@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -245,23 +246,33 @@ def _bytecode_env(work: Path) -> dict:
 
 
 def _processes(commands: dict[str, list[str]], runs: int, env: dict) -> dict:
-    """Wall time of each command as a whole process: one unmeasured run (it fills the bytecode cache),
-    then ``runs`` rounds in which every command runs once (interleaved, so that other load on the machine
-    falls on all of them alike); min and median per command."""
-    times: dict[str, list[float]] = {name: [] for name in commands}
+    """Wall and CPU time of each command as a whole process: one unmeasured run (it fills the bytecode
+    cache), then ``runs`` rounds in which every command runs once (interleaved, so that other load on the
+    machine falls on all of them alike); min and median wall time, median CPU time (user + system, less
+    affected by other load) per command."""
+    wall: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
     failed: dict[str, dict] = {}
     for round_ in range(runs + 1):
         for name, command in commands.items():
             if name in failed:
                 continue
-            started = time.perf_counter()
+            used, started = _children_cpu(), time.perf_counter()
             done = subprocess.run(command, capture_output=True, text=True, env=env)
             if done.returncode != 0:
                 failed[name] = {"error": done.stderr.strip()[-500:]}
             elif round_:
-                times[name].append(time.perf_counter() - started)
-    return {name: failed.get(name) or {"min": min(t), "median": percentile(t, 50), "runs": len(t)}
-            for name, t in times.items()}
+                wall[name].append(time.perf_counter() - started)
+                cpu[name].append(_children_cpu() - used)
+    return {name: failed.get(name) or {"min": min(t), "median": percentile(t, 50),
+                                       "cpu": percentile(cpu[name], 50), "runs": len(t)}
+            for name, t in wall.items()}
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of this process's finished children so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _oxigraph_cli() -> str | None:
