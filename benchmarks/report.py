@@ -150,6 +150,7 @@ def _view(record: dict | None) -> str:
 
 # key in the cold results: (what ran, the anchor it is compared with in the same rounds)
 COLD_ROWS = {"python": ("`python -c pass`", None), "click": ('`python -c "import click"`', "python"),
+             "imports": ("the imports of `kg query` (`python -c \"import …\"`, nothing run)", "python"),
              "help": ("`kg --help`", "python"),
              "oxigraph_query": ("`oxigraph query` (the same SPARQL on a copy of the same store)", None),
              "query": ("`kg query carriers-mechanisms`", "oxigraph_query"), "build": ("`kg build`", None)}
