@@ -16,6 +16,7 @@ from kg.core.locations import Sources
 from kg.core.prefixes import sparql_prologue
 from kg.export import canonical
 
+RDF_SUBJECT = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#subject")
 SUBJECTS = """SELECT DISTINCT ?s WHERE { { ?s a nmo:Study } UNION { ?s a/rdfs:subClassOf* nmo:Formulation } }"""
 
 
@@ -36,12 +37,15 @@ def shipped() -> ox.Store:
 
 @pytest.fixture
 def rest(tmp_path, shipped) -> Sources:
-    """The shipped data without any statement about a study or a formulation (file by file)."""
+    """The shipped data without any statement about a study or a formulation, nor the sourced
+    statements about them (file by file)."""
     subjects = {r[0] for r in shipped.query(sparql_prologue() + SUBJECTS)}
     assert len(subjects) > 200
     source = Sources.default().triples
     for path in sorted(source.rglob("*.ttl")):
-        kept = [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE) if q.subject not in subjects]
+        quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+        about = {q.subject for q in quads if q.predicate == RDF_SUBJECT and q.object in subjects}  # reified
+        kept = [q.triple for q in quads if q.subject not in subjects and q.subject not in about]
         out = tmp_path / "rest" / path.relative_to(source)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(ox.serialize(kept, format=ox.RdfFormat.N_TRIPLES))

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
+from kg.cli.options import shared_options
+from kg.cli.output import FORMAT_OPTION, emit_json, emit_rows
 from kg.core.errors import QueryError, excerpt
 from kg.core.schema import AXES
 
-FORMATS = ("table", "csv", "tsv", "json", "md")
 SECTIONS = ("whitespace", "weak", "biology", "hypotheses")
-
-
-def format_option(command):
-    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                        help="Output format.")(command)
 
 
 @contextmanager
@@ -29,25 +24,6 @@ def _graphs(settings, *, full: bool = True, collapsed: bool = False):
         if collapsed:
             graphs.append(handle.projection(collapse_studies=True))
         yield handle, *graphs
-
-
-def _emit(columns: list[str], rows: list[list], fmt: str, records: list[dict] | None = None) -> None:
-    """Print rows in ``fmt``; JSON prints ``records`` (or the rows as objects)."""
-    if fmt == "json":
-        records = records if records is not None else [dict(zip(columns, r, strict=True)) for r in rows]
-        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
-        return
-    from kg.cli.output import render_rows
-
-    click.echo(render_rows(columns, [[_cell(v) for v in r] for r in rows], fmt))
-
-
-def _cell(value) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, (list, tuple)):
-        return " | ".join(map(str, value))
-    return str(value)
 
 
 def _node(handle, graph, name: str) -> str:
@@ -73,7 +49,8 @@ def _node(handle, graph, name: str) -> str:
               help="At most this many paths.")
 @click.option("--studies", is_flag=True,
               help="Keep study nodes instead of folding them into formulation links.")
-@format_option
+@FORMAT_OPTION
+@shared_options
 @click.pass_obj
 def paths(settings, source: str, target: str, max_hops: int, metapath: str | None, limit: int, studies: bool,
           fmt: str) -> None:
@@ -130,7 +107,7 @@ def _print_paths(graph, found, fmt: str, start: str, end: str, hops: int, neares
                 "links": [[{"predicate": link.predicate, "forward": link.forward, "evidence": link.evidence,
                             "sources": list(link.sources)} for link in links] for links in path.links]}
                for number, path in enumerate(found, 1)]
-    _emit(columns, rows, fmt, records)
+    emit_rows(columns, rows, fmt, records)
 
 
 # ------------------------------------------------------------------------------------------------ reach
@@ -150,7 +127,8 @@ def _print_paths(graph, found, fmt: str, start: str, end: str, hops: int, neares
 @click.option("--long", "long_form", is_flag=True,
               help="One row per non-empty cell with all counts, best evidence and formulation names.")
 @click.option("--png", type=click.Path(dir_okay=False, path_type=Path), help="Also write a heatmap PNG here.")
-@format_option
+@FORMAT_OPTION
+@shared_options
 @click.pass_obj
 def reach(settings, row_axis: str, col_axis: str, level: str, via: str | None, value: str, complete: bool,
           long_form: bool, png: Path | None, fmt: str) -> None:
@@ -165,9 +143,9 @@ def reach(settings, row_axis: str, col_axis: str, level: str, via: str | None, v
     if long_form or fmt == "json":
         records = matrix.records()
         columns = list(records[0]) if records else [row_axis, col_axis]
-        _emit(columns, [list(r.values()) for r in records], fmt, records)
+        emit_rows(columns, [list(r.values()) for r in records], fmt, records)
     else:
-        _emit(*matrix.wide(value), fmt)
+        emit_rows(*matrix.wide(value), fmt)
     if png is not None:
         from kg.analysis.heatmap import save_heatmap
 
@@ -192,7 +170,8 @@ DEGREE_BIAS_NOTE = (
 @click.option("--per-type", is_flag=True, help="The top nodes of every type.")
 @click.option("--samples", type=click.IntRange(1), metavar="N",
               help="Estimate betweenness from N pivot nodes (faster on a large graph) [default: exact].")
-@format_option
+@FORMAT_OPTION
+@shared_options
 @click.pass_obj
 def hubs(settings, node_type: str | None, by: str, top: int, per_type: bool, samples: int | None,
          fmt: str) -> None:
@@ -207,8 +186,8 @@ def hubs(settings, node_type: str | None, by: str, top: int, per_type: bool, sam
     click.echo(DEGREE_BIAS_NOTE.format(**degree_correlation(scores)), err=True)
     shown = top_per_family(scores, top) if per_type else scores[:top]
     columns = ["label", "type", "degree", "betweenness", "pagerank", "type_rank"]
-    _emit(columns, [[s.label, s.type, s.degree, s.betweenness, s.pagerank, s.type_rank] for s in shown], fmt,
-          [s.record() for s in shown])
+    emit_rows(columns, [[s.label, s.type, s.degree, s.betweenness, s.pagerank, s.type_rank] for s in shown],
+              fmt, [s.record() for s in shown])
 
 
 # ------------------------------------------------------------------------------------------------- gaps
@@ -228,7 +207,8 @@ def hubs(settings, node_type: str | None, by: str, top: int, per_type: bool, sam
                    "docs/VALIDATION.md).")
 @click.option("--permutations", type=click.IntRange(0), default=5, show_default=True,
               help="Degree-preserving permutations of the graph behind the permutation z-score (0 = none).")
-@format_option
+@FORMAT_OPTION
+@shared_options
 @click.pass_obj
 def gaps(settings, show: str, top: int, damping: float, path_count: int, run_validation: bool,
          permutations: int, fmt: str) -> None:
@@ -263,7 +243,7 @@ def gaps(settings, show: str, top: int, damping: float, path_count: int, run_val
     if model and fmt not in ("table", "md"):
         click.echo(model, err=True)
     if fmt == "json":
-        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+        emit_json(found)
         return
     for name, records in found.items():
         if fmt in ("table", "md"):
@@ -273,7 +253,7 @@ def gaps(settings, show: str, top: int, damping: float, path_count: int, run_val
         shown = _top_per_matrix(records, top) if name == "whitespace" else records[:top]
         shown = [{k: v for k, v in r.items() if not k.endswith("_node")} for r in shown]
         if shown:
-            _emit(list(shown[0]), [list(r.values()) for r in shown], fmt)
+            emit_rows(list(shown[0]), [list(r.values()) for r in shown], fmt)
 
 
 def _validation(settings, damping: float, permutations: int, fmt: str) -> None:
@@ -285,8 +265,8 @@ def _validation(settings, damping: float, permutations: int, fmt: str) -> None:
     decisions = [{"task": d.task, "kept": d.ranker, "why": d.reason,
                   **{f"AUROC {k}": str(v) for k, v in d.auroc.items()}} for d in result.decisions.values()]
     if fmt == "json":
-        click.echo(json.dumps({"results": result.table(), "decisions": decisions, "damping": result.damping,
-                               "weights": result.weights, "leak": result.leak}, indent=2, ensure_ascii=False))
+        emit_json({"results": result.table(), "decisions": decisions, "damping": result.damping,
+                   "weights": result.weights, "leak": result.leak})
         return
     columns = ["task", "direction", "ranker", "positives", "negatives", "AUROC", "AP", "P@10"]
     tables = [("cross-review validation (value [bootstrap 95% CI])", columns,
@@ -301,7 +281,7 @@ def _validation(settings, damping: float, permutations: int, fmt: str) -> None:
     for title, header, rows in tables:
         if fmt in ("table", "md"):
             click.echo(f"\n## {title}\n")
-        _emit(header, rows, fmt)
+        emit_rows(header, rows, fmt)
 
 
 SECTION_TITLES = {
@@ -321,5 +301,3 @@ def _top_per_matrix(cells: list[dict], top: int) -> list[dict]:
             kept.append(cell)
     return kept
 
-
-COMMANDS = [paths, reach, hubs, gaps]

@@ -7,12 +7,14 @@ from pathlib import Path
 import click
 
 from kg.cli.build_cmds import source_options
+from kg.cli.options import LocalCommand, shared_options
 from kg.core.errors import KGError
 
 FORMATS = ("tsv", "csv", "yaml")
 
 
 @click.group()
+@shared_options
 def curate() -> None:
     """Add studies from tables (TSV, CSV, YAML) instead of Turtle, and export the graph's studies as one.
 
@@ -20,7 +22,7 @@ def curate() -> None:
     """
 
 
-@curate.command("import")
+@curate.command("import", cls=LocalCommand)
 @click.argument("tables", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
@@ -28,6 +30,7 @@ def curate() -> None:
 @click.option("--dry-run", is_flag=True, help="Resolve and check the tables, list what would be written, "
                                               "write nothing (the build's validation is skipped).")
 @source_options
+@shared_options
 def import_tables(tables: tuple[Path, ...], out: Path | None, dry_run: bool, ontology: Path | None,
                   triples: Path | None, engine: str) -> None:
     """Resolve every cell of the TABLES (studies, sources, vocabulary, statements sheets), write one Turtle
@@ -54,7 +57,7 @@ def import_tables(tables: tuple[Path, ...], out: Path | None, dry_run: bool, ont
             click.echo(f"    {warning}", err=True)
 
 
-@curate.command("export")
+@curate.command("export", cls=LocalCommand)
 @click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (.tsv, .csv, .yaml); default: TSV on standard output.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
@@ -64,6 +67,7 @@ def import_tables(tables: tuple[Path, ...], out: Path | None, dry_run: bool, ont
               help="Folder of the ontology [default: shipped ontology].")
 @click.option("--triples", type=click.Path(exists=True, file_okay=False, path_type=Path),
               envvar="NANOMET_KG_TRIPLES", help="Folder of curated Turtle [default: shipped data].")
+@shared_options
 def export_studies(out: Path | None, fmt: str | None, force: bool, ontology: Path | None,
                    triples: Path | None) -> None:
     """Write every study of the curated Turtle as a row of the study table (importing it gives back the
@@ -92,5 +96,3 @@ def export_studies(out: Path | None, fmt: str | None, force: bool, ontology: Pat
     out.write_text(text, encoding="utf-8")
     click.echo(f"wrote {out} ({text.count(chr(10)) - 1} studies)", err=True)
 
-
-COMMANDS = [curate]

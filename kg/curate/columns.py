@@ -28,12 +28,28 @@ _GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsi
           "π": "pi", "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi", "χ": "chi",
           "ψ": "psi", "ω": "omega"}
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_INFERRED = re.compile(r"^(.*?)\s*\[inferred:([^\]]*)\]\s*$")
 
 
 def slug(text: str) -> str:
     """The slug rule: lower-case, Greek letters as words, every other run of characters one ``-``."""
     text = "".join(_GREEK.get(ch, ch) for ch in text.lower())
     return _NOT_SLUG.sub("-", text).strip("-")
+
+
+def marked(value: str) -> tuple[str, str]:
+    """A cell value and what it is inferred from, if marked so (``4T1 model`` below).
+
+    >>> marked("breast cancer [inferred: 4T1 model]"), marked("lung")
+    (('breast cancer', '4T1 model'), ('lung', ''))
+    """
+    if m := _INFERRED.match(value):
+        return m.group(1), m.group(2).strip()
+    return value, ""
+
+
+def with_mark(name: str, why: str) -> str:
+    return f"{name} [inferred: {why}]" if why else name
 
 
 def split_cell(text: str) -> list[str]:
@@ -76,7 +92,7 @@ class Sheet:
         return found
 
 
-COMPOSITION = ("carrier_types", "coatings", "ligands", "cargo", "targets")
+COMPOSITION = ("carrier_types", "coatings", "ligands", "cargo", "targets", "different_from")
 STUDY_LINKS = ("cancer_types", "metastasis_sites", "mechanisms", "cascade_steps", "modalities",
                "combined_with", "evidence_level")
 
@@ -92,6 +108,8 @@ STUDIES = Sheet("studies", "formulation", (
     Column("ligands", "targeting ligands", schema.HAS_LIGAND, ("TargetingLigand",), True),
     Column("cargo", "cargos (drugs, nucleic acids, dyes…)", schema.HAS_CARGO, ("Agent",), True),
     Column("targets", "what the formulation is designed to target", schema.TARGETS, ("Target",), True),
+    Column("different_from", "formulations this one is not, though they look alike (owl:differentFrom)",
+           "owl:differentFrom", ("Formulation",), True),
     Column("non_cancer", "yes for a product that is not a cancer medicine", "nmo:isNonCancer"),
     Column("formulation_note", "a description of the formulation, in our own words", "rdfs:comment"),
     Column("study_label", "label of the study; empty: '<formulation> (<source> <place>)'", "rdfs:label"),

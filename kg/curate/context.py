@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from kg.core.errors import QueryError
 from kg.core.prefixes import ID, PREFIXES, compact, expand
-from kg.curate.columns import DOI_PATTERN, LINES_PATTERN, NO, YES, Column
+from kg.curate.columns import DOI_PATTERN, LINES_PATTERN, NO, YES, Column, marked
 from kg.curate.tables import Problems, Row
 from kg.curate.turtle import Block, Object, integer, iri
 from kg.query.resolve import NameIndex
@@ -75,12 +75,18 @@ class Context:
                 self._resolved[key] = str(err)
         return self._resolved[key]
 
-    def entities(self, row: Row, column: Column,
-                 classes: tuple[str, ...] | None = None) -> list[ox.NamedNode]:
-        """The entities named in a cell; a problem for each name that does not resolve."""
+    def entities(self, row: Row, column: Column, classes: tuple[str, ...] | None = None,
+                 marks: dict[str, str] | None = None) -> list[ox.NamedNode]:
+        """The entities named in a cell; a problem for each name that does not resolve. Values marked
+        ``[inferred: …]`` are allowed where ``marks`` is given, which receives them (IRI → what from)."""
         found = []
-        for name in row.values(column.name):
+        for value in row.values(column.name):
+            name, why = marked(value)
+            if why and marks is None:
+                self.problems.add(row, column.name, "an [inferred: …] mark belongs in the studies sheet")
             node = self.resolve(name, classes or column.classes)
+            if why and marks is not None and isinstance(node, ox.NamedNode):
+                marks[node.value] = why
             if isinstance(node, str):
                 self.problems.add(row, column.name, node)
             elif node not in found:

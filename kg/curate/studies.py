@@ -27,6 +27,7 @@ from kg.curate.vocabulary import file_of
 
 FORMULATION = ("Formulation",)
 KINDS = {"formulation": "nmo:Formulation", "strategy": "nmo:FormulationStrategy"}
+Mark = tuple[ox.NamedNode | None, str, ox.NamedNode, str]  # (subject, predicate, value, inferred from)
 EXISTING_STUDIES = """SELECT ?s ?f ?d ?section ?lines ?more WHERE {
   ?s a nmo:Study ; nmo:evaluates ?f ; nmo:sourceDocument ?d .
   OPTIONAL { ?s nmo:section ?section } OPTIONAL { ?s nmo:lines ?lines }
@@ -130,6 +131,7 @@ class StudyPlanner:
         self.formulations: dict[str, Formulation] = {}
         self.places: dict[tuple, str] = {}  # (formulation, source, section, lines, refs) → who has it
         self.minted: dict[str, Row] = {}
+        self.inferred: set[tuple] = set()
         keys: dict[str, tuple[str, str, str, str]] = {}
         more: dict[str, set[str]] = defaultdict(set)
         for r in ctx.store.select(EXISTING_STUDIES)[1]:
@@ -143,26 +145,37 @@ class StudyPlanner:
     def plan(self, rows: list[Row]) -> dict[str, list[Block]]:
         ctx = self.ctx
         new = _new_formulations(ctx, rows)
-        studies: list[tuple[int, str, Block]] = []
+        studies: list[tuple[int, str, list[Block]]] = []
         for number, row in enumerate(rows):
             node = _formulation_of(ctx, row)
-            formulation = self._describe(number, row, node, new)
-            found = self._study(row, formulation)
+            marks: list[Mark] = []
+            formulation = self._describe(number, row, node, new, marks)
+            found = self._study(row, formulation, marks)
             if found is not None:
                 studies.append((number, *found))
         files: dict[str, list[Block]] = defaultdict(list)
         firsts = {f.first: f for f in self.formulations.values()}
-        for number, file, block in studies:
+        for number, file, blocks in studies:
             if number in firsts:
                 files[file].append(self._formulation_block(firsts[number]))
-            files[file].append(block)
+            files[file].extend(blocks)
         return files
 
-    def _describe(self, number: int, row: Row, node: ox.NamedNode | None,
-                  new: set[str]) -> Formulation | None:
+    def _links(self, row: Row, columns: tuple[str, ...], subject: ox.NamedNode | None,
+               marks: list[Mark]) -> dict[str, list[ox.NamedNode]]:
+        """The entities of the row's ``columns``; values marked ``[inferred: …]`` are noted in ``marks``."""
+        found = {}
+        for name in columns:
+            column, why = STUDIES.column(name), {}
+            found[name] = self.ctx.entities(row, column, marks=why)
+            marks.extend((subject, column.predicate or "", ox.NamedNode(o), w) for o, w in why.items())
+        return found
+
+    def _describe(self, number: int, row: Row, node: ox.NamedNode | None, new: set[str],
+                  marks: list[Mark]) -> Formulation | None:
         """Merge the row's composition cells into its formulation."""
         ctx = self.ctx
-        values = {c: ctx.entities(row, STUDIES.column(c)) for c in COMPOSITION}
+        values = self._links(row, COMPOSITION, node, marks)
         kind, non_cancer = _kind(ctx, row), ctx.flag(row, "non_cancer")
         if node is None:
             return None
@@ -208,9 +221,12 @@ class StudyPlanner:
             block.add("nmo:isNonCancer", [boolean(f.non_cancer)])
         return block
 
-    def _study(self, row: Row, formulation: Formulation | None) -> tuple[str, Block] | None:
+    def _study(self, row: Row, formulation: Formulation | None,
+               marks: list[Mark]) -> tuple[str, list[Block]] | None:
+        """The study's block, and the sourced statements of the row's inferred values."""
         ctx = self.ctx
-        links = {c: ctx.entities(row, STUDIES.column(c)) for c in STUDY_LINKS}
+        study_marks: list[Mark] = []
+        links = self._links(row, STUDY_LINKS, None, study_marks)
         if not row.values("evidence_level"):
             ctx.problems.add(row, "evidence_level", "evidence_level is required (e.g. in vitro, in vivo)")
         source, place, refs = ctx.source(row), ctx.place(row), ctx.references(row)
@@ -244,7 +260,26 @@ class StudyPlanner:
         block.add(schema.SECTION, [ox.Literal(section)] if section else [])
         block.add(schema.LINES, [ox.Literal(lines)] if lines else [])
         block.add(schema.CITED_REFERENCE, refs)
-        return file_of(ctx, source), block
+        provenance = [(schema.SOURCE_DOCUMENT, [source]), (schema.SECTION, [ox.Literal(section)] if section else []),
+                      (schema.LINES, [ox.Literal(lines)] if lines else []), (schema.CITED_REFERENCE, refs)]
+        inferred = marks + [(node, p, o, why) for _, p, o, why in study_marks]
+        return file_of(ctx, source), [block, *self._inferences(inferred, provenance)]
+
+    def _inferences(self, marks: list[Mark], provenance: list[tuple[str, list[Object]]]) -> list[Block]:
+        """A sourced rdf:Statement with ``nmo:inferredFrom`` per marked value (once per place)."""
+        blocks = []
+        for subject, predicate, value, why in marks:
+            key = (subject, predicate, value, why, str(provenance))
+            if subject is None or key in self.inferred:
+                continue
+            self.inferred.add(key)
+            block = Block(None, [("rdf:type", [iri("rdf:Statement")]), ("rdf:subject", [subject]),
+                                 ("rdf:predicate", [iri(predicate)]), ("rdf:object", [value]),
+                                 (schema.INFERRED_FROM, [ox.Literal(why)])])
+            for name, values in provenance:
+                block.add(name, values)
+            blocks.append(block)
+        return blocks
 
     def _study_iri(self, row: Row, formulation: Formulation, source: ox.NamedNode, section: str,
                    lines: str, refs: list[Object]) -> ox.NamedNode | None:

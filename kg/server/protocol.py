@@ -119,9 +119,9 @@ def evaluate(store: ox.Store, query: str, accept: str = "", explicit_format: str
              max_rows: int = 10_000) -> Answer:
     """Run one query against ``store`` and serialise the answer as negotiated."""
     try:
-        check_syntax(query, PREFIXES)
+        check_syntax(query, PREFIXES)  # refuses updates and SERVICE (never allowed here), and deep nesting
     except QueryError as err:
-        return Answer.error(403 if "read-only" in str(err) else 400, str(err))
+        return Answer.error(403 if "not allowed" in str(err) else 400, str(err))
     try:
         result = store.query(query, prefixes=PREFIXES)
         if isinstance(result, ox.QueryTriples):
