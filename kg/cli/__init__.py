@@ -24,7 +24,8 @@ COMMANDS = {
     "validate": ("kg.cli.build_cmds:validate",
                  "Run the SHACL shapes and the lint on the sources without building."),
     "stats": ("kg.cli.build_cmds:stats",
-              "Summarise the built store: triples, nodes per class, studies per source."),
+              "Summarise the graph: triples, nodes per class, studies per source (of the built store, "
+              "or of the --backend / --endpoint chosen)."),
     "queries": ("kg.cli.query_cmds:queries",
                 "List the named queries, or show one (parameters and SPARQL) with NAME."),
     "query": ("kg.cli.query_cmds:query",
@@ -51,7 +52,7 @@ COMMANDS = {
              "Degree, betweenness and PageRank per node (studies folded into formulation links)."),
     "gaps": ("kg.cli.analysis_cmds:gaps",
              "White space, weak evidence, unaddressed biology "
-             "and DWPC-ranked carrier family → step hypotheses."),
+             "and validated carrier family → step hypotheses."),
     "view": ("kg.cli.view_cmds:view",
              "Write an interactive HTML view: one file that works offline."),
     "curate": ("kg.cli.curate_cmds:curate",

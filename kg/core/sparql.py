@@ -181,17 +181,33 @@ def _position(query: str, index: int) -> tuple[int, int]:
     return line, index - (query.rfind("\n", 0, index) + 1) + 1
 
 
-def _too_deep(tokens: Iterable[tuple[int, str]]) -> int | None:
-    """Index of the first bracket nested deeper than :data:`MAX_NESTING`, if any."""
+def _too_deep(tokens: Iterable[tuple[int, str]], limit: int = MAX_NESTING) -> int | None:
+    """Index of the first bracket nested deeper than ``limit``, if any."""
     depth = 0
     for i, token in tokens:
         if token in "{([":
             depth += 1
-            if depth > MAX_NESTING:
+            if depth > limit:
                 return i
         elif token in "})]":
             depth = max(depth - 1, 0)
     return None
+
+
+def deepest_bracket(query: str, limit: int = MAX_NESTING) -> int | None:
+    """Index of the first bracket (``{ ( [`` outside strings, IRIs and comments) nested deeper than
+    ``limit``, or None.
+
+    >>> deepest_bracket("SELECT * { { ?s ?p '{{{' } }", 2), deepest_bracket("SELECT * { { { } } }", 2)
+    (None, 13)
+    """
+    if sum(query.count(b) for b in "{([") <= limit:
+        return None
+    code = _IRIREF.sub("", query)
+    if not any(c in code for c in "\"'#\\"):  # no string, comment or escape: every bracket left is code
+        if _too_deep(enumerate(_NOT_BRACKET.sub("", code)), limit) is None:  # (fast: many VALUES rows)
+            return None
+    return _too_deep(_tokens(query, "{}()[]"), limit)
 
 
 def check_nesting(query: str) -> None:
@@ -202,13 +218,7 @@ def check_nesting(query: str) -> None:
     ...
     kg.core.errors.QueryError: the query nests brackets more than 64 levels deep (line 1, column 80); ...
     """
-    if sum(query.count(b) for b in "{([") <= MAX_NESTING:
-        return
-    code = _IRIREF.sub("", query)
-    if not any(c in code for c in "\"'#\\"):  # no string, comment or escape: every bracket left is code
-        if _too_deep(enumerate(_NOT_BRACKET.sub("", code))) is None:  # (fast: many VALUES rows)
-            return
-    at = _too_deep(_tokens(query, "{}()[]"))
+    at = deepest_bracket(query)
     if at is not None:
         line, column = _position(query, at)
         raise QueryError(f"the query nests brackets more than {MAX_NESTING} levels deep (line "

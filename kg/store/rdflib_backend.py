@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from kg.core.errors import QueryError
 from kg.core.locations import Sources
 from kg.core.prefixes import PREFIXES
+from kg.core.sparql import deepest_bracket
 from kg.store.base import Row, Store, Term
 
 
@@ -41,6 +42,11 @@ def to_oxigraph(term) -> Term:
     raise QueryError(f"unsupported RDF term from rdflib: {term!r}")
 
 
+# rdflib's SPARQL parser recurses in Python: deeper queries hit the recursion limit, at a depth that
+# depends on the caller's stack. Refusing them up front gives the same answer every time.
+RDFLIB_MAX_NESTING = 24
+TOO_DEEP = (f"the query nests too deep for rdflib's parser (more than {RDFLIB_MAX_NESTING} levels of "
+            "brackets); the oxigraph backend takes it")
 _OFFLINE = threading.local()
 _NETWORK_EVENTS = frozenset({"socket.connect", "socket.getaddrinfo", "urllib.Request"})
 _hook_installed = False
@@ -83,8 +89,7 @@ class RdflibStore(Store):
         except QueryError:
             raise
         except RecursionError:
-            raise QueryError("the query nests too deep for rdflib's parser (Python's recursion limit); "
-                             "the oxigraph backend takes it") from None
+            raise QueryError(TOO_DEEP) from None
         except Exception as err:  # rdflib raises pyparsing and assorted evaluation errors
             raise QueryError(f"rdflib could not run the query: {err}") from err
 
@@ -98,6 +103,8 @@ class RdflibStore(Store):
         return cls(to_rdflib(parse_files(sources.files()).all_triples()))
 
     def _run(self, query: str, kinds: tuple[str, ...]):
+        if deepest_bracket(query, RDFLIB_MAX_NESTING) is not None:  # its parser recurses in Python
+            raise QueryError(TOO_DEEP)
         result = self._graph.query(query, initNs=PREFIXES)
         if result.type not in kinds:
             raise QueryError(f"not a {' or '.join(kinds)} query")
