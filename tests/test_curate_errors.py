@@ -57,7 +57,7 @@ def test_every_bad_cell_is_reported_with_row_and_column(data, tmp_path):
                 row(evidence_level="in vivo mice", section="5"),              # row 3
                 row(source="", section="6"),                                  # row 4
                 row(section="", lines=""),                                    # row 5
-                # row 6: already in the graph (CMR2022 §2 [31-35], breast cancer; cmr2022/s2-primary-tumour.ttl)
+                # row 6: in the graph (CMR2022 §2 [31-35], breast cancer; cmr2022/s2-primary-tumour.ttl)
                 row(formulation="AuNC@CBSA@HA", carrier_types="", cargo="", targets="", metastasis_sites="",
                     section="2", references="31; 32; 33; 34; 35"),
                 row(cargo="PTX", section="7"),                                # row 7
@@ -70,7 +70,8 @@ def test_every_bad_cell_is_reported_with_row_and_column(data, tmp_path):
     assert lines[0] == "error: the table has 10 problem(s); nothing was written:"
     expected = [
         ("row 2, column cargo", "no entity called 'paclitaxl' among Agent; did you mean: paclitaxel"),
-        ("row 3, column evidence_level", "no entity called 'in vivo mice' among EvidenceLevel; did you mean: in vivo"),
+        ("row 3, column evidence_level",
+         "no entity called 'in vivo mice' among EvidenceLevel; did you mean: in vivo"),
         ("row 4, column source", "missing provenance: give the source"),
         ("row 5, column section", "missing provenance: give the section (or table) or the lines"),
         ("row 6, column formulation", "duplicate of study:cmr2022-s2-aunc-cbsa-ha"),
@@ -90,17 +91,21 @@ def test_bad_vocabulary_and_sources_sheets(data, tmp_path):
     vocabulary = tsv(tmp_path / "terms.tsv", ("label", "class", "parent", "definition", "external_id"),
                      ("CXCR4", "MolecularTarget", "", "a duplicate", ""),
                      ("illustrative shell", "CarrierType", "", "no parent", ""),
+                     ("illustrative rod", "CarrierType", "gold nanoparticle [inferred: x]", "marked", ""),
                      ("ILLX2", "MolecularTarget", "", "bad id", "HGNC:abc"),
                      ("ILLX3", "Receptor", "", "unknown class", ""),
                      ("ILLX4", "MolecularTarget", "", "", ""))
-    sources = tsv(tmp_path / "papers.tsv", ("id", "doi"), ("CMR2022", "10.5555/x"), ("Illustration", "doi:xyz"))
+    sources = tsv(tmp_path / "papers.tsv", ("id", "doi"), ("CMR2022", "10.5555/x"),
+                  ("Illustration", "doi:xyz"))
     result = run(data, str(vocabulary), str(sources))
     assert result.exit_code == 3, result.output
     for message in ["terms.tsv, row 2, column label: 'CXCR4' already names target:cxcr4",
                     "terms.tsv, row 3, column parent: a new CarrierType needs its parent",
-                    "terms.tsv, row 4, column external_id: 'HGNC:abc' is not an identifier of a known authority",
-                    "terms.tsv, row 5, column class: unknown class(es) Receptor",
-                    "terms.tsv, row 6, column definition: definition is required",
+                    "terms.tsv, row 4, column parent: an [inferred: …] mark belongs in the studies sheet",
+                    "terms.tsv, row 5, column external_id: 'HGNC:abc' is not an identifier of a known "
+                    "authority",
+                    "terms.tsv, row 6, column class: unknown class(es) Receptor",
+                    "terms.tsv, row 7, column definition: definition is required",
                     "papers.tsv, row 2, column id: 'CMR2022' is already a source (src:CMR2022)",
                     "papers.tsv, row 3, column doi: 'doi:xyz' is not a DOI"]:
         assert message in result.output
@@ -108,11 +113,12 @@ def test_bad_vocabulary_and_sources_sheets(data, tmp_path):
 
 @pytest.mark.parametrize(("name", "text", "message"), [
     ("bad.yaml", "studies:\n  - formulation: [unclosed\n", "bad.yaml, line 3, column 1: not valid YAML"),
-    ("bad.tsv", "formulation\tcargos\nx\ty\n", "unknown column(s) of the studies sheet: 'cargos' (did you mean "
-                                               "'cargo'?)"),
+    ("bad.tsv", "formulation\tcargos\nx\ty\n",
+     "unknown column(s) of the studies sheet: 'cargos' (did you mean 'cargo'?)"),
     ("bad.tsv", "formulation\tcargo\nx\ty\tz\n", "bad.tsv, row 2: 3 cells but 2 columns in the header"),
     ("bad.csv", "name,colour\nx,y\n", "bad.csv: the header names no sheet"),
-    ("bad.yaml", "studies:\n  - formulation: {a: b}\n", "studies item 1 (line 2): a cell is a text or a list"),
+    ("bad.yaml", "studies:\n  - formulation: {a: b}\n",
+     "studies item 1 (line 2): a cell is a text or a list"),
 ])
 def test_unreadable_tables_are_syntax_errors(data, tmp_path, name, text, message):
     table = tmp_path / name
@@ -132,7 +138,8 @@ def test_conflicts_with_the_graph(data, tmp_path):
     result = run(data, str(table))
     assert result.exit_code == 3, result.output
     assert "s.tsv, row 2, column non_cancer: form:onpattro is non-cancer true in the graph" in result.output
-    assert "s.tsv, row 3, column formulation_kind: form:doxil is a nmo:Formulation in the graph" in result.output
+    assert ("s.tsv, row 3, column formulation_kind: form:doxil is a nmo:Formulation in the graph"
+            in result.output)
     assert "s.tsv, row 4, column non_cancer: 'maybe' is not yes or no" in result.output
 
 

@@ -21,10 +21,10 @@ from kg.core.locations import Sources
 from kg.core.prefixes import expand
 from kg.curate.importing import MARKER, generated_from, import_tables
 
-HEADER = ("formulation", "carrier_types", "cargo", "targets", "cancer_types", "metastasis_sites", "mechanisms",
-          "cascade_steps", "evidence_level", "source", "section", "lines", "references", "note")
-NEW_STUDY = ("Illustrative NP-1", "liposome", "paclitaxel; indocyanine green", "CXCR4", "breast cancer", "lung",
-             "cytotoxicity and apoptosis induction", "extravasation", "in vivo", "CMR2022", "4", "",
+HEADER = ("formulation", "carrier_types", "cargo", "targets", "cancer_types", "metastasis_sites",
+          "mechanisms", "cascade_steps", "evidence_level", "source", "section", "lines", "references", "note")
+NEW_STUDY = ("Illustrative NP-1", "liposome", "paclitaxel; indocyanine green", "CXCR4", "breast cancer",
+             "lung", "cytotoxicity and apoptosis induction", "extravasation", "in vivo", "CMR2022", "4", "",
              "78; 79", "illustration only")
 
 
@@ -62,7 +62,7 @@ def test_import_writes_a_validated_file_per_source(data, tmp_path):
                    (form, nmo("hasCargo"), expand("agent:indocyanine-green")),  # "; " separates values
                    (form, nmo("targets"), expand("target:cxcr4")),
                    (study, nmo("evaluates"), form),
-                   (study, nmo("evidenceLevel"), expand("evidence:in-vivo-animal")),  # via alt label "in vivo"
+                   (study, nmo("evidenceLevel"), expand("evidence:in-vivo-animal")),  # alt label "in vivo"
                    (study, nmo("sourceDocument"), expand("src:CMR2022")),
                    (study, nmo("section"), "4"), (study, nmo("citedReference"), "79"),
                    (study, expand("rdfs:label"), "Illustrative NP-1 (CMR2022 §4 [78, 79])")]:
@@ -130,7 +130,7 @@ studies:
     carrier_types: illustrative nanoshell
     ligands: illustrative peptide P1
     targets: illustrative receptor X1
-    cancer_types: melanoma
+    cancer_types: "melanoma [inferred: B16 model]"
     evidence_level: in vitro
     source: https://doi.org/10.5555/illustration.2099
     section: Figure 2
@@ -159,6 +159,13 @@ def test_yaml_declares_a_source_terms_and_a_sourced_statement(data, tmp_path):
     study = expand("study:illustration2099-f2-illustrative-p1-nanoshell")  # Figure 2 → f2
     assert (study, nmo("sourceDocument"), source) in paper
     assert (expand("form:illustrative-p1-nanoshell"), nmo("isNonCancer"), "false") in paper
+    assert (study, nmo("cancerType"), expand("disease:melanoma")) in paper  # the value, and how it is known:
+    marked = {s for s, p, o in paper if p == expand("rdf:subject") and o == study}
+    assert len(marked) == 1
+    mark = marked.pop()
+    assert {(p, o) for s, p, o in paper if s == mark} >= {
+        (nmo("inferredFrom"), "B16 model"), (expand("rdf:object"), expand("disease:melanoma")),
+        (nmo("sourceDocument"), source), (nmo("section"), "Figure 2")}
     assert validate(data).ok
 
 
@@ -193,3 +200,15 @@ def test_the_worked_example_and_the_templates(data):
         header = (ROOT / "docs" / "templates" / f"{name}.tsv").read_text().splitlines()[0]
         assert header.split("\t") == list(sheet.names)
         assert all(f"`{column}`" in guide for column in sheet.names), name
+
+
+def test_the_benchmark_rows_import(tmp_path):
+    """benchmarks/curate.py stays runnable: a few of its synthetic rows import and validate (untimed)."""
+    from benchmarks.curate import run_once, synthetic_rows
+    from kg.curate.columns import STUDIES
+    from kg.curate.tables import write_table
+
+    table = tmp_path / "synthetic.tsv"
+    table.write_text(write_table(STUDIES, synthetic_rows(30), "tsv"), encoding="utf-8")
+    found = run_once(table, tmp_path)
+    assert found["triples_written"] > 30 * 10 and found["validate"] > 0

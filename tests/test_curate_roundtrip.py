@@ -17,7 +17,7 @@ from kg.core.prefixes import sparql_prologue
 from kg.export import canonical
 
 RDF_SUBJECT = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#subject")
-SUBJECTS = """SELECT DISTINCT ?s WHERE { { ?s a nmo:Study } UNION { ?s a/rdfs:subClassOf* nmo:Formulation } }"""
+SUBJECTS = "SELECT DISTINCT ?s WHERE { { ?s a nmo:Study } UNION { ?s a/rdfs:subClassOf* nmo:Formulation } }"
 
 
 def graph_of(sources: Sources) -> ox.Store:
@@ -81,7 +81,8 @@ def test_the_export_of_the_reimported_graph_is_the_same_table(tmp_path, rest):
     cells = dict(zip(lines[0].split("\t"), row, strict=True))
     assert cells["formulation"] == "AuNC@CBSA@HA" and cells["carrier_types"] == "gold nanocluster"
     assert cells["references"] == "31; 32; 33; 34; 35" and cells["source"] == "CMR2022"
-    assert cells["coatings"] == "cationic bovine serum albumin; hyaluronic acid" and cells["targets"] == "CD44"
+    assert cells["coatings"] == "cationic bovine serum albumin; hyaluronic acid"
+    assert cells["targets"] == "CD44"
     assert cells["cargo"] == "" and cells["step_from_section"] == "yes"
 
 

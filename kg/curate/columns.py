@@ -97,14 +97,16 @@ STUDY_LINKS = ("cancer_types", "metastasis_sites", "mechanisms", "cascade_steps"
                "combined_with", "evidence_level")
 
 STUDIES = Sheet("studies", "formulation", (
-    Column("study", "CURIE of the study; empty: minted by the slug rule (study:<source>-<where>-<formulation>)"),
+    Column("study", "CURIE of the study; empty: minted by the slug rule "
+                    "(study:<source>-<where>-<formulation>)"),
     Column("formulation", "name, alt name or CURIE of the formulation; an unknown name with carrier types "
                           "(or a formulation_id) adds a new formulation with this label", required=True),
     Column("formulation_id", "CURIE of a new formulation, when it is not form:<slug of its label>"),
     Column("formulation_kind", "formulation (a named system; default) or strategy (a class of systems)"),
     Column("alt_names", "other names of the formulation", "skos:altLabel", multi=True),
     Column("carrier_types", "carrier types", schema.HAS_CARRIER, ("CarrierType",), True),
-    Column("coatings", "coatings: materials or carrier types", schema.HAS_COATING, ("Agent", "CarrierType"), True),
+    Column("coatings", "coatings: materials or carrier types", schema.HAS_COATING, ("Agent", "CarrierType"),
+           True),
     Column("ligands", "targeting ligands", schema.HAS_LIGAND, ("TargetingLigand",), True),
     Column("cargo", "cargos (drugs, nucleic acids, dyes…)", schema.HAS_CARGO, ("Agent",), True),
     Column("targets", "what the formulation is designed to target", schema.TARGETS, ("Target",), True),
@@ -116,13 +118,14 @@ STUDIES = Sheet("studies", "formulation", (
     Column("cancer_types", "cancer types studied", schema.CANCER_TYPE, ("CancerType",), True),
     Column("metastasis_sites", "organs of the metastases studied", schema.METASTASIS_SITE, ("Organ",), True),
     Column("mechanisms", "mechanisms of action", schema.MECHANISM, ("Mechanism",), True),
-    Column("cascade_steps", "metastatic cascade steps addressed", schema.ADDRESSES_STEP, ("CascadeStep",), True),
+    Column("cascade_steps", "metastatic cascade steps addressed", schema.ADDRESSES_STEP, ("CascadeStep",),
+           True),
     Column("step_from_section", "yes when a step is inferred from the source section", "nmo:stepFromSection"),
     Column("modalities", "therapy modalities", schema.MODALITY, ("TherapyModality",), True),
     Column("combined_with", "agents or modalities given alongside", schema.COMBINED_WITH,
            ("Agent", "TherapyModality"), True),
-    Column("evidence_level", "strongest evidence the source states", schema.EVIDENCE_LEVEL, ("EvidenceLevel",),
-           True, True),
+    Column("evidence_level", "strongest evidence the source states", schema.EVIDENCE_LEVEL,
+           ("EvidenceLevel",), True, True),
     Column("source", "source id (CMR2022, NH2026, or one of the sources sheet) or its DOI",
            schema.SOURCE_DOCUMENT, ("SourceDocument",), required=True),
     Column("section", "section or table of the source ('4', 'Table 2')", schema.SECTION),

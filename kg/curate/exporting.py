@@ -26,7 +26,8 @@ from kg.curate.tables import Cell, write_table
 STUDY_STATEMENTS = "SELECT DISTINCT ?s ?p ?o WHERE { ?s a nmo:Study ; ?p ?o }"
 FORMULATION_STATEMENTS = "SELECT DISTINCT ?s ?p ?o WHERE { ?s a/rdfs:subClassOf* nmo:Formulation ; ?p ?o }"
 REIFIED = """SELECT DISTINCT ?s ?p ?o WHERE {
-  ?s rdf:subject ?about ; ?p ?o . ?about a/rdfs:subClassOf* ?class FILTER(?class IN (nmo:Study, nmo:Formulation))
+  ?s rdf:subject ?about ; ?p ?o . ?about a/rdfs:subClassOf* ?class
+  FILTER(?class IN (nmo:Study, nmo:Formulation))
 }"""
 RDF_TYPE, LABEL, COMMENT = (expand(c) for c in ("rdf:type", "rdfs:label", "rdfs:comment"))
 EVALUATES, INFERRED_FROM = expand(schema.EVALUATES), expand(schema.INFERRED_FROM)
@@ -41,8 +42,8 @@ Place = tuple[str, str, str, frozenset]  # source, section, lines, references
 STUDY_COLUMNS = ("study_label", "note", "cancer_types", "metastasis_sites", "mechanisms", "cascade_steps",
                  "step_from_section", "modalities", "combined_with", "evidence_level", "source", "section",
                  "lines", "references")
-FORMULATION_COLUMNS = ("alt_names", "carrier_types", "coatings", "ligands", "cargo", "targets", "different_from",
-                       "non_cancer")
+FORMULATION_COLUMNS = ("alt_names", "carrier_types", "coatings", "ligands", "cargo", "targets",
+                       "different_from", "non_cancer")
 ONE_VALUE = ("study_label", "note", "step_from_section", "source", "section", "lines", "non_cancer")
 
 
@@ -113,11 +114,13 @@ class Exporter:
     def _read_inferences(self) -> None:
         """The sourced statements about studies and formulations: each must say what it is inferred from."""
         for statement, said in _statements(self.ctx, REIFIED).items():
-            triple = tuple(said.get(expand(f"rdf:{p}"), [None])[0] for p in ("subject", "predicate", "object"))
+            triple = tuple(said.get(expand(f"rdf:{part}"), [None])[0]
+                           for part in ("subject", "predicate", "object"))
             why = said.get(INFERRED_FROM, [])
             extra = set(said) - REIFICATION - {INFERRED_FROM, *PROVENANCE}
             if len(why) != 1 or extra or None in triple:
-                self.problems.append(f"a sourced statement about {compact(str(triple[0] and triple[0].value))}: "
+                about = compact(str(triple[0] and triple[0].value))
+                self.problems.append(f"a sourced statement about {about}: "
                                      "the table holds only one nmo:inferredFrom with its source place")
                 continue
             key = (triple[0].value, triple[1].value, triple[2].value)  # type: ignore[union-attr]
@@ -138,7 +141,8 @@ class Exporter:
                                      "holds one")
                 continue
             form, place = targets[0].value, _place(said)
-            row: dict[str, Cell] = {"study": compact(study), **self.formulation(form, formulations[form], place)}
+            row: dict[str, Cell] = {"study": compact(study),
+                                    **self.formulation(form, formulations[form], place)}
             for name in STUDY_COLUMNS:
                 column = STUDIES.column(name)
                 row[name] = self.cell(column, said.get(_predicate(column), []), compact(study), study, place)
@@ -175,7 +179,8 @@ class Exporter:
         }
         for column_name in FORMULATION_COLUMNS:
             column = STUDIES.column(column_name)
-            cells[column_name] = self.cell(column, said.get(_predicate(column), []), compact(form), form, place)
+            values = said.get(_predicate(column), [])
+            cells[column_name] = self.cell(column, values, compact(form), form, place)
         return cells
 
 

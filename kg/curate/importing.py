@@ -141,7 +141,8 @@ def import_tables(paths: list[Path], sources: Sources | None = None, out: Path |
     out = Path(out) if out else sources.triples / "curated" / slug(paths[0].stem)
     report = ImportReport(out)
     report.timings["read"] = time.perf_counter() - started
-    existing = {p.resolve() for p in out.glob("*.ttl") if generated_from(p) == tables} if out.is_dir() else set()
+    existing = ({p.resolve() for p in out.glob("*.ttl") if generated_from(p) == tables} if out.is_dir()
+                else set())
     others = [f for f in sources.files() if f.resolve() not in existing]
     graph = ox.Store()
     load_files(graph, others)

@@ -71,7 +71,8 @@ def _new_formulations(ctx: Context, rows: list[Row]) -> set[str]:
             if node is None or ctx.exists(node):
                 continue
             if taken := index.lookup(name):
-                ctx.problems.add(row, "formulation", f"{name!r} already names {', '.join(map(compact, taken))}")
+                names_of = ", ".join(map(compact, taken))
+                ctx.problems.add(row, "formulation", f"{name!r} already names {names_of}")
                 continue
         elif index.lookup(name) or normalize_name(name) in names or not row.values("carrier_types"):
             continue
@@ -237,9 +238,9 @@ class StudyPlanner:
         context = {r.value for r in refs} | {n.value for c in STUDY_LINKS[:2] for n in links[c]}
         key = (formulation.node.value, source.value, section, lines, frozenset(context))
         if key in self.places:
-            ctx.problems.add(row, "formulation", f"duplicate of {self.places[key]}: the same formulation at the "
-                                                 "same place of the same source, for the same cancer types "
-                                                 "and sites")
+            ctx.problems.add(row, "formulation", f"duplicate of {self.places[key]}: the same formulation at "
+                                                 "the same place of the same source, for the same cancer "
+                                                 "types and sites")
             return None
         self.places[key] = row.where
         node = self._study_iri(row, formulation, source, section, lines, refs)
@@ -253,14 +254,16 @@ class StudyPlanner:
         block.add(schema.EVALUATES, [formulation.node])
         for column in STUDY_LINKS[:4]:
             block.add(STUDIES.column(column).predicate or "", list(links[column]))
-        block.add("nmo:stepFromSection", [boolean(step_from_section)] if step_from_section is not None else [])
+        if step_from_section is not None:
+            block.add("nmo:stepFromSection", [boolean(step_from_section)])
         for column in STUDY_LINKS[4:]:
             block.add(STUDIES.column(column).predicate or "", list(links[column]))
         block.add(schema.SOURCE_DOCUMENT, [source])
         block.add(schema.SECTION, [ox.Literal(section)] if section else [])
         block.add(schema.LINES, [ox.Literal(lines)] if lines else [])
         block.add(schema.CITED_REFERENCE, refs)
-        provenance = [(schema.SOURCE_DOCUMENT, [source]), (schema.SECTION, [ox.Literal(section)] if section else []),
+        provenance = [(schema.SOURCE_DOCUMENT, [source]),
+                      (schema.SECTION, [ox.Literal(section)] if section else []),
                       (schema.LINES, [ox.Literal(lines)] if lines else []), (schema.CITED_REFERENCE, refs)]
         inferred = marks + [(node, p, o, why) for _, p, o, why in study_marks]
         return file_of(ctx, source), [block, *self._inferences(inferred, provenance)]
@@ -293,7 +296,8 @@ class StudyPlanner:
         else:
             local = formulation.node.value.rsplit("/", 1)[-1]
             base = f"study:{slug(ctx.label(source))}-{_where(section, lines)}-{local}"
-            tails = itertools.chain([""], (f"-ref{r.value}" for r in refs[:1]), (f"-{n}" for n in itertools.count(2)))
+            tails = itertools.chain([""], (f"-ref{r.value}" for r in refs[:1]),
+                                    (f"-{n}" for n in itertools.count(2)))
             node = next(n for n in (iri(base + t) for t in tails)
                         if not ctx.exists(n) and n.value not in self.minted)
         if node is not None:

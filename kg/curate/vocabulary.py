@@ -50,7 +50,8 @@ def declare_sources(ctx: Context, rows: list[Row]) -> dict[str, Block]:
             continue
         ident, doi = row.text("id"), row.text("doi").removeprefix("https://doi.org/")
         if not SOURCE_ID_PATTERN.match(ident):
-            ctx.problems.add(row, "id", f"{ident!r} is not a short name (a letter, then letters, digits, - or _)")
+            ctx.problems.add(row, "id", f"{ident!r} is not a short name (a letter, then letters, digits, "
+                                        "- or _)")
             continue
         if not DOI_PATTERN.match(doi):
             ctx.problems.add(row, "doi", f"{doi!r} is not a DOI (10.<registrant>/<suffix>)")
@@ -63,7 +64,8 @@ def declare_sources(ctx: Context, rows: list[Row]) -> dict[str, Block]:
                                         "do not declare it again")
             continue
         if doi.lower() in ctx.dois():
-            ctx.problems.add(row, "doi", f"DOI {doi} already belongs to {compact(ctx.dois()[doi.lower()].value)}")
+            owner = compact(ctx.dois()[doi.lower()].value)
+            ctx.problems.add(row, "doi", f"DOI {doi} already belongs to {owner}")
             continue
         block = Block(node, comment=f"Source document {ident} (doi:{doi}), declared in the sources sheet.")
         block.add("rdf:type", [iri("nmo:SourceDocument")])
