@@ -37,10 +37,11 @@ CASES = [
     ("checkpoint-combinations", {}), ("in-vitro-only", {"up_to": "in vivo (animal)"}),
     ("systems-by-source", {}), ("provenance", {"node": "CXCR4"}), ("provenance", {"node": "Fixture micelle"}),
     ("search", {"text": "fixture"}),
+    ("review-differences", {}), ("review-differences", {"verdict": "differ"}),
 ]
 # Queries whose ORDER BY leaves no ties on the fixture: the row order must match too.
 TOTAL_ORDER = {"carriers-mechanisms", "step-coverage", "systems-by-source", "targets-by-step",
-               "approved-products"}
+               "approved-products", "review-differences"}
 INJECTIONS = ['x" } ; DROP ALL ; SELECT * { ?s ?p ?o', "x' } INSERT DATA { <a> <b> <c> } #", "{}\\\"}"]
 
 
