@@ -62,9 +62,9 @@ def main(ctx: click.Context, store: Path | None, backend: str | None, endpoint: 
 
 
 def _register() -> None:
-    from kg.cli import analysis_cmds, build_cmds, export_cmds, query_cmds, serve_cmds, view_cmds
+    from kg.cli import analysis_cmds, build_cmds, export_cmds, find_cmds, query_cmds, serve_cmds, view_cmds
 
-    for module in (build_cmds, query_cmds, serve_cmds, export_cmds, analysis_cmds, view_cmds):
+    for module in (build_cmds, query_cmds, serve_cmds, export_cmds, analysis_cmds, view_cmds, find_cmds):
         for command in module.COMMANDS:
             main.add_command(command)
 
