@@ -7,7 +7,8 @@
 For every graph it measures, each in a fresh worker process (:mod:`benchmarks.tasks`): the build
 (load + SHACL + lint + on-disk store), every named query on four backends (the on-disk store that
 ``kg query`` opens, the same store loaded into memory, raw pyoxigraph in memory, rdflib in memory),
-the NetworkX projection, paths, reachability, hubs, ``kg view`` at 1 000 and 10 000 nodes, peak memory,
+``kg find`` on realistic questions beside raw pyoxigraph running the SPARQL it generates, the NetworkX
+projection, paths, reachability, hubs, ``kg view`` at 1 000 and 10 000 nodes, peak memory,
 and for the curated graph the cold start of ``kg --help`` and ``kg query``. Results go to
 ``<work>/results.json`` and into the results block of the report.
 """
@@ -100,6 +101,8 @@ def measure(plan: Plan, label: str, triples: int | None) -> dict:
             "projection": size <= ANALYSES_UP_TO})
     if size > ANALYSES_UP_TO:
         return found
+    log(f"{label}: kg find")
+    found["find"] = run_task("find", {**args, "reps": plan.reps, "seconds": plan.seconds})
     log(f"{label}: analyses")
     found["analyses"] = run_task("analyses", {**args, "limit": plan.analysis_limit,
                                               "exact_hubs": size <= EXACT_HUBS_UP_TO})

@@ -54,12 +54,13 @@ def row(result, formulation: str) -> dict:
 
 
 def how(result, formulation: str, target: str) -> set[str]:
-    return {note for item in row(result, formulation)["targets"] if item.label == target for note in item.notes}
+    return {note for item in row(result, formulation)["targets"] if item.label == target
+            for note in item.notes}
 
 
 def _carriers_pd_l1(r):
-    # bilirubin NPs given with anti-PD-L1 [60]; DOX/IND-liposome with PD-L1 antibody [62]; red blood cell
-    # membrane-coated gold nanoclusters carrying the anti-PD-L1 peptide dPPA [67]; Cu2MoS4 NPs with BMS-1 [174]
+    # bilirubin NPs given with anti-PD-L1 [60]; DOX/IND-liposome with PD-L1 antibody [62]; red blood
+    # cell membrane-coated gold nanoclusters with the anti-PD-L1 peptide dPPA [67]; Cu2MoS4 NPs, BMS-1 [174]
     assert {"bilirubin nanoparticle", "liposome", "red blood cell membrane", "gold nanocluster",
             "copper molybdenum sulfide nanoparticle"} <= facet(r, "carrier")
 
@@ -182,10 +183,12 @@ QUESTIONS = [
     Question("Which imaging systems are studied for brain metastases, in which cancers?",
              {"mechanism": "imaging and detection", "site": "brain"}, _imaging_brain,
              "CMR2022 §7 [102], [121]"),
-    Question("Which drugs do approved liposomal products carry?", {"carrier": "liposome", "status": "approved"},
-             _liposome_cargo, "NH2026 Table 2 l.736", facets=("cargo",)),
-    Question("Which carriers deliver immune checkpoint blockade?", {"mechanism": "immune checkpoint blockade"},
-             _checkpoint_carriers, "CMR2022 §2 [51], [61], [62]", facets=("carrier",)),
+    Question("Which drugs do approved liposomal products carry?",
+             {"carrier": "liposome", "status": "approved"}, _liposome_cargo, "NH2026 Table 2 l.736",
+             facets=("cargo",)),
+    Question("Which carriers deliver immune checkpoint blockade?",
+             {"mechanism": "immune checkpoint blockade"}, _checkpoint_carriers, "CMR2022 §2 [51], [61], [62]",
+             facets=("carrier",)),
     Question("Which approved systems does NH2026 report no further than clinical trials?",
              {"status": "approved", "source": "NH2026", "evidence": "<=clinical"}, _disagree,
              "CMR2022 §8 [128], [129] (approved in Europe); NH2026 Table 3 l.969-970"),
@@ -203,5 +206,6 @@ QUESTIONS = [
     Question("Which systems have reached patients with brain metastases?",
              {"site": "brain", "evidence": "clinical"}, _clinical_brain,
              "CMR2022 §6 [90], [91], §7 [121]; NH2026 Table 3 l.969-970 (NCT03818386)"),
-    Question("What is NBTXR3 and in which trials is it?", {"text": "NBTXR3"}, _nbtxr3, "NH2026 Table 3 l.969-970"),
+    Question("What is NBTXR3 and in which trials is it?", {"text": "NBTXR3"}, _nbtxr3,
+             "NH2026 Table 3 l.969-970"),
 ]

@@ -61,8 +61,8 @@ def kg_server(real_store_path):
 
 @pytest.fixture(scope="module")
 def backends(real_store_path, oxigraph_server):
-    stores = {"oxigraph": OxigraphStore.open(real_store_path), "rdflib": RdflibStore.from_sources(Sources.default()),
-              "remote": RemoteStore(oxigraph_server)}
+    stores = {"oxigraph": OxigraphStore.open(real_store_path),
+              "rdflib": RdflibStore.from_sources(Sources.default()), "remote": RemoteStore(oxigraph_server)}
     yield {name: KG(store) for name, store in stores.items()}
     for store in stores.values():
         store.close()

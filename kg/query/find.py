@@ -66,9 +66,12 @@ def _match(store: Store, filters: Filters, levels: Levels, query: str, per_study
     _, rows = store.select(query)
     pairs: Pairs = {}
     for r in rows:
-        studies = pairs.setdefault(r["formulation"].value, {})
-        level, study = r["level"].value, r["study"].value
-        if study not in studies or levels.key(level) > levels.key(studies[study]):
+        formulation, study, level = r["formulation"].value, r["study"].value, r["level"].value
+        studies = pairs.get(formulation)
+        if studies is None:
+            studies = pairs[formulation] = {}
+        known = studies.get(study)
+        if known is None or levels.key(level) > levels.key(known):
             studies[study] = level
     if (at_most := filters.at_most) is not None:
         def admitted(level: str) -> bool:
@@ -154,7 +157,11 @@ class _Rows:
 
     def items(self, axis: str, f: str, studies: Sequence[str]) -> list[Item]:
         if axis != "target":
-            return [self.item(v) for v in sorted(self.values(axis, f, studies), key=self.key)]
+            values = self.values(axis, f, studies) if len(studies) > 1 or axis == "drug-class" \
+                else self.own[f][axis] or (self.added[studies[0]][axis] if studies else [])
+            if len(values) > 1:
+                values = sorted(values, key=self.key)
+            return [self.item(v) for v in values]
         how: dict[str, set[tuple[str, str]]] = {}
         for found in (self.own_how[f], *(self.added_how[s] for s in studies)):
             for target, way in found:
@@ -248,9 +255,12 @@ def facets(store: Store, axes: str | Sequence[str], filters: Mapping[str, object
     for axis in wanted:
         counts: dict[str, tuple[set[str], set[str]]] = {}
         for f, ss in pairs.items():
-            for s, level in ss.items():
-                values = [level] if axis == "evidence" else rows.values(axis, f, (s,))
-                for value in values:
+            for value in [] if axis == "evidence" else rows.own[f][axis]:  # the formulation's own values
+                fs, studies = counts.setdefault(value, (set(), set()))
+                fs.add(f)
+                studies.update(ss)
+            for s, level in ss.items():  # and those its matching studies add
+                for value in [level] if axis == "evidence" else rows.added[s][axis]:
                     fs, studies = counts.setdefault(value, (set(), set()))
                     fs.add(f)
                     studies.add(s)
