@@ -3,6 +3,7 @@
     python -m benchmarks.run                  # the curated KG, then synthetic 10k, 100k and 1M triples
     python -m benchmarks.run --sizes 10k,100k # a quicker run
     python -m benchmarks.run --huge           # adds 5M triples (the embedded store only; ~4 GB of RAM)
+    python -m benchmarks.run --only-find      # builds, then only `kg find` (its own block of the report)
 
 For every graph it measures, each in a fresh worker process (:mod:`benchmarks.tasks`): the build
 (load + SHACL + lint + on-disk store), every named query on four backends (the on-disk store that
@@ -49,6 +50,7 @@ class Plan:
     analysis_limit: float = 300.0
     cold_runs: int = 10
     seed: int = 7
+    only_find: bool = False
 
 
 def log(message: str) -> None:
@@ -84,6 +86,10 @@ def measure(plan: Plan, label: str, triples: int | None) -> dict:
     log(f"{label}: build")
     found["build"] = run_task("build", {**args, "pyshacl_limit": 120 if size <= PYSHACL_UP_TO else None})
     if "error" in found["build"]:
+        return found
+    if plan.only_find:
+        log(f"{label}: kg find")
+        found["find"] = run_task("find", {**args, "reps": plan.reps, "seconds": plan.seconds})
         return found
     found["params"] = run_task("params", args).get("params", {})
     found["queries"] = {}
@@ -140,7 +146,7 @@ def run(plan: Plan) -> dict:
     for label in plan.sizes:
         results["graphs"][label] = measure(plan, label, parse_size(label))
     first = next(iter(results["graphs"].values()), None)
-    if first and "error" not in first.get("build", {"error": 1}):
+    if first and not plan.only_find and "error" not in first.get("build", {"error": 1}):
         log(f"{first['label']}: cold start")
         folder = plan.work / first["label"]
         triples = str(folder / "triples") if first["label"] != "curated" else None
@@ -165,13 +171,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=2.0, help="warm-run time per query (at most)")
     parser.add_argument("--rdflib-limit", type=float, default=60.0, help="seconds an rdflib query may run")
     parser.add_argument("--cold-runs", type=int, default=10, help="process starts per cold-start command")
+    parser.add_argument("--only-find", action="store_true",
+                        help="measure only `kg find` (after the builds) and rewrite only its block")
     args = parser.parse_args(argv)
     sizes = tuple(s for s in args.sizes.split(",") if s.strip())
     plan = Plan(args.work, sizes + ((HUGE,) if args.huge else ()), args.real, args.reps, args.seconds,
-                args.rdflib_limit, cold_runs=args.cold_runs)
+                args.rdflib_limit, cold_runs=args.cold_runs, only_find=args.only_find)
     results = run(plan)
     (plan.work / "results.json").write_text(json.dumps(results, indent=1))
-    write_report(results, args.out)
+    write_report(results, args.out, only_find=args.only_find)
     log(f"results in {plan.work / 'results.json'}; report {args.out}")
 
 

@@ -51,6 +51,6 @@ def test_harness_smoke_run(tmp_path):
     report = out.read_text()
     assert report.startswith("# Performance\n\nprose kept")
     assert graph["find"]["cases"] and all("error" not in c for c in graph["find"]["cases"].values())
-    for heading in ("### Goals", "### Build", "### Named queries — 2k", "### kg find — 2k",
+    for heading in ("### Goals", "### Build", "### Named queries — 2k", "#### kg find — 2k",
                     "### Analyses and views", "### Cold start"):
         assert heading in report

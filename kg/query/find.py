@@ -19,11 +19,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+import pyoxigraph as ox
+
 from kg.core.citations import citation
 from kg.core.errors import QueryError
 from kg.core.prefixes import compact
-from kg.query.find_axes import STRATEGY, Filters, Levels, axis_name, match_query, resolve_filters
-from kg.query.find_data import RDF_TYPE, Data, n
+from kg.query.find_axes import (
+    STRATEGY,
+    Filters,
+    Levels,
+    axis_name,
+    facet_queries,
+    match_body,
+    match_query,
+    resolve_filters,
+)
+from kg.query.find_data import BATCH, RDF_TYPE, Data, n
 from kg.query.find_result import Cell, FindResult, Item
 from kg.store.base import Store
 
@@ -38,7 +49,7 @@ PREFIXES_USED = ("PREFIX nmo: <https://w3id.org/nanomet-kg/ontology#>\n"
                  "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
                  "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n")
 
-Pairs = dict[str, dict[str, str]]  # formulation → matching study → the study's best evidence level (IRI)
+Pairs = dict[str, dict[str, list[str]]]  # formulation → matching study → the evidence levels it states (IRIs)
 
 
 def _natural(text: str) -> tuple:
@@ -66,31 +77,34 @@ def _match(store: Store, filters: Filters, levels: Levels, query: str, per_study
     _, rows = store.select(query)
     pairs: Pairs = {}
     for r in rows:
-        formulation, study, level = r["formulation"].value, r["study"].value, r["level"].value
+        formulation, study = r["formulation"].value, r["study"].value
         studies = pairs.get(formulation)
         if studies is None:
             studies = pairs[formulation] = {}
-        known = studies.get(study)
-        if known is None or levels.key(level) > levels.key(known):
-            studies[study] = level
+        studies.setdefault(study, []).append(r["level"].value)
     if (at_most := filters.at_most) is not None:
-        def admitted(level: str) -> bool:
-            return at_most.admits(levels.rank.get(level, 0))
+        def admitted(stated: Iterable[str]) -> bool:
+            return at_most.admits(levels.rank.get(max(stated, key=levels.key), 0))
 
         if per_study:
             pairs = {f: {s: lv for s, lv in ss.items() if admitted(lv)} for f, ss in pairs.items()}
             pairs = {f: ss for f, ss in pairs.items() if ss}
         else:
-            pairs = {f: ss for f, ss in pairs.items() if admitted(max(ss.values(), key=levels.key))}
-    if "preclinical" in filters.statuses and len(filters.statuses) == 2:
+            pairs = {f: ss for f, ss in pairs.items() if admitted(lv for lvs in ss.values() for lv in lvs)}
+    if _mixed_status(filters):
         data = Data.fetch(store, pairs, (), ["status"])
         pairs = {f: ss for f, ss in pairs.items() if set(data.statuses(f)) & filters.statuses}
     return pairs
 
 
+def _mixed_status(filters: Filters) -> bool:
+    """Preclinical together with one other status: checked after the query."""
+    return "preclinical" in filters.statuses and len(filters.statuses) == 2
+
+
 def _order(pairs: Pairs, levels: Levels) -> list[str]:
     """Formulations by best evidence, then number of matching studies, then IRI (≈ name: IRIs are slugs)."""
-    best = {f: max(levels.rank.get(lv, 0) for lv in ss.values()) for f, ss in pairs.items()}
+    best = {f: max(levels.rank.get(lv, 0) for lvs in ss.values() for lv in lvs) for f, ss in pairs.items()}
     return sorted(pairs, key=lambda f: (-best[f], -len(pairs[f]), f))
 
 
@@ -111,6 +125,10 @@ def _filters_json(store: Store, filters: Filters, data: Data, levels: Levels) ->
     return out
 
 
+FORMULATION_AXES = ("carrier", "cargo", "ligand", "target", "drug-class", "status", "agency")
+STUDY_LEVEL = ("target", "step", "mechanism", "cancer", "site", "modality", "source", "drug-class")
+
+
 class _Rows:
     """Turns matched pairs plus the fetched data into cells: each formulation's own values of an axis and
     the values each matching study adds (a study-level axis, a target reached by a co-administered agent)."""
@@ -118,24 +136,27 @@ class _Rows:
     def __init__(self, store: Store, data: Data, levels: Levels, axes: Sequence[str],
                  formulations: Iterable[str], studies: Iterable[str]):
         self.store, self.data, self.levels = store, data, levels
-        plain = [a for a in axes if a != "target"]
-        self.own = {f: {axis: data.values(axis, f, None) for axis in plain} for f in formulations}
-        self.added = {s: {axis: data.values(axis, None, s) for axis in plain} for s in studies}
+        formulations, studies = list(formulations), list(studies)
+        self.own = {a: {f: data.values(a, f, None) for f in formulations}
+                    for a in axes if a in FORMULATION_AXES}
+        self.added = {a: {s: data.values(a, None, s) for s in studies} for a in axes if a in STUDY_LEVEL}
         if "target" in axes:  # (target, how) pairs
-            self.own_how = {f: data.targets(f, None) for f in self.own}
-            self.added_how = {s: data.targets(None, s) for s in self.added}
-            for f, found in self.own_how.items():
-                self.own[f]["target"] = [t for t, _ in found]
-            for s, found in self.added_how.items():
-                self.added[s]["target"] = [t for t, _ in found]
+            self.own_how = {f: data.targets(f, None) for f in formulations}
+            self.added_how = {s: data.targets(None, s) for s in studies}
         self._items: dict[str, Item] = {}
         self._keys: dict[str, tuple[str, str]] = {}
 
-    def values(self, axis: str, f: str, studies: Iterable[str]) -> list[str]:
+    def values(self, axis: str, f: str, studies: Sequence[str]) -> list[str]:
         """The distinct values of ``axis`` for a formulation and some of its matching studies."""
-        found = dict.fromkeys(self.own[f][axis])
+        own = self.own[axis][f] if axis in self.own else []
+        if axis not in self.added:
+            return own
+        added = self.added[axis]
+        if not own and len(studies) == 1:
+            return added[studies[0]]
+        found = dict.fromkeys(own)
         for s in studies:
-            found.update(dict.fromkeys(self.added[s][axis]))
+            found.update(dict.fromkeys(added[s]))
         return list(found)
 
     def item(self, iri: str, notes: tuple[str, ...] = ()) -> Item:
@@ -157,8 +178,7 @@ class _Rows:
 
     def items(self, axis: str, f: str, studies: Sequence[str]) -> list[Item]:
         if axis != "target":
-            values = self.values(axis, f, studies) if len(studies) > 1 or axis == "drug-class" \
-                else self.own[f][axis] or (self.added[studies[0]][axis] if studies else [])
+            values = self.values(axis, f, studies)
             if len(values) > 1:
                 values = sorted(values, key=self.key)
             return [self.item(v) for v in values]
@@ -204,8 +224,10 @@ def find(store: Store, filters: Mapping[str, object] | None = None, *, studies: 
     pairs = _match(store, flt, levels, query, per_study=studies)
     order = _order(pairs, levels)
     if studies:
-        chosen = [(f, s) for f in order
-                  for s in sorted(pairs[f], key=lambda s: (-levels.rank.get(pairs[f][s], 0), s))]
+        def strongest(f: str, s: str) -> int:
+            return max(levels.rank.get(lv, 0) for lv in pairs[f][s])
+
+        chosen = [(f, s) for f in order for s in sorted(pairs[f], key=lambda s: (-strongest(f, s), s))]
         total = len(chosen)
         chosen = chosen[:limit] if limit is not None else chosen
     else:
@@ -220,7 +242,7 @@ def find(store: Store, filters: Mapping[str, object] | None = None, *, studies: 
         for f, s in chosen:
             record: dict[str, Cell] = {"study": rows.item(s), "formulation": rows.formulation(f)}
             record.update({COLUMN[a]: rows.items(a, f, (s,)) for a in ROW_AXES})
-            record.update(status=rows.status(f), evidence=rows.best([pairs[f][s]]), source=rows.citation(s))
+            record.update(status=rows.status(f), evidence=rows.best(pairs[f][s]), source=rows.citation(s))
             records.append(record)
     else:
         for f in formulations:
@@ -229,7 +251,7 @@ def find(store: Store, filters: Mapping[str, object] | None = None, *, studies: 
             record.update({COLUMN[a]: rows.items(a, f, ss) for a in ROW_AXES})
             cited = sorted(((rows.citation(s), s) for s in ss), key=lambda c: (_natural(c[0]), c[1]))
             record.update(status=rows.status(f), trials=rows.trials(f), approved_by=rows.agencies(f),
-                          studies=len(ss), best_evidence=rows.best(pairs[f][s] for s in ss),
+                          studies=len(ss), best_evidence=rows.best(lv for s in ss for lv in pairs[f][s]),
                           sources=[Item(text, s) for text, s in cited])
             records.append(record)
     columns = STUDY_COLUMNS if studies else FORMULATION_COLUMNS
@@ -239,33 +261,41 @@ def find(store: Store, filters: Mapping[str, object] | None = None, *, studies: 
 def facets(store: Store, axes: str | Sequence[str], filters: Mapping[str, object] | None = None, *,
            include_strategies: bool = False) -> FindResult:
     """For each axis, each of its values among the matches with the number of formulations and studies
-    that have it (values as curated: a carrier type, not its family; evidence: each study's best level)."""
+    that have it (values as curated: a carrier type, not its family; evidence: the levels the matching
+    studies state). Counted by the engine: the generated query is the match plus the axis and a GROUP BY
+    (over the pairs found in Python when an at-most evidence or a mixed status filter decides them)."""
     wanted = [axis_name(a) for a in ([axes] if isinstance(axes, str) else axes)]
     if not wanted:
         raise QueryError("name at least one axis to count (facet), e.g. carrier")
     if "text" in wanted:
         raise QueryError("text is a filter, not a facet: there is nothing to count by it")
     flt, levels, query = _prepare(store, filters or {}, include_strategies)
-    pairs = _match(store, flt, levels, query, per_study=False)
-    study_nodes = [s for ss in pairs.values() for s in ss]
-    looked_up = [a for a in wanted if a != "evidence"]
-    data = Data.fetch(store, list(pairs), study_nodes, looked_up)
-    rows = _Rows(store, data, levels, looked_up, pairs, study_nodes)
+    bodies = [match_body(flt, levels, include_strategies)]
+    if flt.at_most is not None or _mixed_status(flt):
+        pairs = _match(store, flt, levels, query, per_study=False)
+        names = sorted(pairs)
+        bodies = [([], [("formulation study level", [[ox.NamedNode(f), ox.NamedNode(s), ox.NamedNode(lv)]
+                                                     for f in names[start:start + BATCH]
+                                                     for s, lvs in pairs[f].items() for lv in lvs])])
+                  for start in range(0, len(names), BATCH)]
+    data = Data()
     records: list[dict[str, Cell]] = []
     for axis in wanted:
-        counts: dict[str, tuple[set[str], set[str]]] = {}
-        for f, ss in pairs.items():
-            for value in [] if axis == "evidence" else rows.own[f][axis]:  # the formulation's own values
-                fs, studies = counts.setdefault(value, (set(), set()))
-                fs.add(f)
-                studies.update(ss)
-            for s, level in ss.items():  # and those its matching studies add
-                for value in [level] if axis == "evidence" else rows.added[s][axis]:
-                    fs, studies = counts.setdefault(value, (set(), set()))
-                    fs.add(f)
-                    studies.add(s)
-        ranked = sorted(counts.items(), key=lambda c: (-len(c[1][0]), -len(c[1][1]), rows.key(c[0])))
-        records.extend({"axis": axis, "value": rows.item(v), "formulations": len(fs), "studies": len(ss)}
-                       for v, (fs, ss) in ranked)
+        counts: dict[str, list[int]] = {}
+        for body in bodies:
+            for status, text in facet_queries(body, axis):
+                for r in store.select(text)[1]:
+                    found = int(r["formulations"].value)
+                    if not found:
+                        continue
+                    value = status or r["value"].value
+                    if "label" in r and (value not in data.labels or r["label"].value < data.labels[value]):
+                        data.labels[value] = r["label"].value
+                    entry = counts.setdefault(value, [0, 0])
+                    entry[0] += found
+                    entry[1] += int(r["studies"].value)
+        rows = _Rows(store, data, levels, [], [], [])
+        ranked = sorted(counts.items(), key=lambda c: (-c[1][0], -c[1][1], rows.key(c[0])))
+        records.extend({"axis": axis, "value": rows.item(v), "formulations": f, "studies": n}
+                       for v, (f, n) in ranked)
     return FindResult.from_records(FACET_COLUMNS, records, _filters_json(store, flt, data, levels))
-

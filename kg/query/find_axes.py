@@ -260,10 +260,11 @@ def _status_pattern(statuses: set[str]) -> tuple[str, list[ox.NamedNode]]:
     return "?status_record ?status_predicate ?formulation .", predicates
 
 
-def match_query(filters: Filters, levels: Levels | None = None, include_strategies: bool = False) -> str:
-    """The generated SELECT of matching ``?formulation ?study ?level`` rows, with its VALUES blocks."""
-    from kg.core.sparql import inject_values
+Body = tuple[list[str], list[tuple[str, list]]]  # pattern lines, and (variable, terms) VALUES blocks
 
+
+def match_body(filters: Filters, levels: Levels | None = None, include_strategies: bool = False) -> Body:
+    """The patterns that bind the matching ``?formulation ?study ?level`` and the values they bind."""
     lines: list[str] = []
     values: list[tuple[str, list]] = []
     for axis, terms in filters.terms.items():
@@ -294,8 +295,59 @@ def match_query(filters: Filters, levels: Levels | None = None, include_strategi
         lines.append(status)
     if not include_strategies:
         lines.append("MINUS { ?formulation a nmo:FormulationStrategy }")
-    query = "SELECT DISTINCT ?formulation ?study ?level WHERE {\n" + \
-        "".join(f"  {line}\n" for line in lines) + "}"
-    for name, terms in reversed(values):
-        query = inject_values(query, [name], [[t] for t in terms])
+    return lines, values
+
+
+def render(head: str, body: Body, tail: str = "") -> str:
+    """``head WHERE { body }`` + ``tail``, the body's values bound in VALUES blocks at its start."""
+    from kg.core.sparql import inject_values
+
+    lines, values = body
+    query = f"{head} WHERE {{\n" + "".join(f"  {line}\n" for line in lines) + "}" + tail
+    for name, rows in reversed(values):
+        names = name.split()
+        query = inject_values(query, names, [row if len(names) > 1 else [row] for row in rows])
     return query
+
+
+def match_query(filters: Filters, levels: Levels | None = None, include_strategies: bool = False) -> str:
+    """The generated SELECT of matching ``?formulation ?study ?level`` rows, with its VALUES blocks."""
+    body = match_body(filters, levels, include_strategies)
+    return render("SELECT DISTINCT ?formulation ?study ?level", body)
+
+
+# What a facet counts: the value an axis gives a matching (formulation, study, level) row. Property paths,
+# not UNIONs: Oxigraph plans a UNION's branches apart from the bound variables around them.
+FACETS = {
+    "carrier": "?formulation nmo:hasCarrier|nmo:hasCoating ?value . ?value a nmo:CarrierType .",
+    "cargo": "?formulation nmo:hasCargo ?value .",
+    "ligand": "?formulation nmo:hasLigand ?value .",
+    "target": AXES["target"].pattern.replace("?T", "?value"),
+    "mechanism": "?study nmo:mechanism ?value .",
+    "step": "?study nmo:addressesStep ?value .",
+    "cancer": "?study nmo:cancerType ?value .",
+    "site": "?study nmo:metastasisSite ?value .",
+    "modality": "?study nmo:modality|nmo:combinedWith ?value . ?value a nmo:TherapyModality .",
+    "evidence": "BIND(?level AS ?value)",
+    "source": "?study nmo:sourceDocument ?value .",
+    "agency": "?facet_approval nmo:approves ?formulation ; nmo:agency ?value .",
+    "drug-class": AXES["drug-class"].pattern.replace("?T", "?value"),
+}
+# the status facet: one count per status (a formulation may be both approved and in trial)
+STATUS_FACETS = {"approved": "?facet_record nmo:approves ?formulation .",
+                 "in trial": "?facet_record nmo:testsFormulation ?formulation .",
+                 "preclinical": "MINUS { ?facet_record nmo:approves|nmo:testsFormulation ?formulation }"}
+
+
+def facet_queries(body: Body, axis: str) -> list[tuple[str | None, str]]:
+    """(status or None, query) counting ``COUNT(DISTINCT ?formulation)`` and ``?study`` per value of
+    ``axis`` (with its smallest label) over the rows that ``body`` matches."""
+    lines, values = body
+    if axis == "status":
+        return [(status, render('SELECT (COUNT(DISTINCT ?formulation) AS ?formulations) '
+                                '(COUNT(DISTINCT ?study) AS ?studies)', ([*lines, pattern], values)))
+                for status, pattern in STATUS_FACETS.items()]
+    head = ("SELECT ?value (COUNT(DISTINCT ?formulation) AS ?formulations) "
+            "(COUNT(DISTINCT ?study) AS ?studies) (MIN(?value_label) AS ?label)")
+    extra = [FACETS[axis], "OPTIONAL { ?value rdfs:label ?value_label }"]
+    return [(None, render(head, ([*lines, *extra], values), " GROUP BY ?value"))]
