@@ -235,7 +235,8 @@ def find(store: Store, filters: Mapping[str, object] | None = None, *, studies: 
         chosen = [(f, s) for f in order[:limit] for s in pairs[f]]
     formulations = list(dict.fromkeys(f for f, _ in chosen))
     study_nodes = [s for _, s in chosen]
-    data = Data.fetch(store, formulations, study_nodes, [*ROW_AXES, "rows"])
+    needs = [*ROW_AXES, "rows", *["study names"] * studies, *["strategies"] * include_strategies]
+    data = Data.fetch(store, formulations, study_nodes, needs)
     rows = _Rows(store, data, levels, ROW_AXES, formulations, study_nodes)
     records: list[dict[str, Cell]] = []
     if studies:

@@ -55,36 +55,47 @@ NEEDS: dict[str, tuple[set[str], set[str], set[str], bool]] = {
     "status": (set(), set(), set(), True),
     "agency": (set(), set(), {n("agency")}, True),
     "drug-class": ({n("hasCargo")}, {n("combinedWith")}, {n("drugClass")}, False),
-    # what a row shows beyond the axes: names, kinds, citations, trial phases
-    "rows": ({RDFS_LABEL, RDF_TYPE}, {n("section"), n("lines"), n("citedReference"), n("sourceDocument"),
-                                      RDFS_LABEL},
+    # what a row shows beyond the axes: names, citations, trial phases, agencies; studies' names; kinds
+    "rows": ({RDFS_LABEL}, {n("section"), n("lines"), n("citedReference"), n("sourceDocument")},
              {n("shortName"), n("phase"), n("agency")}, True),
+    "study names": (set(), {RDFS_LABEL}, set(), False),
+    "strategies": ({RDF_TYPE}, set(), set(), False),
 }
-# predicates whose values are looked up one hop further
+# predicates whose values are looked up one hop further, and those whose values' types matter (is a coating
+# a carrier type, is what a study combines a therapy modality)
 HOP_FROM = {n(p) for p in ("hasCoating", "hasCargo", "hasLigand", "combinedWith", "sourceDocument")}
+TYPED = {n("hasCoating"), n("combinedWith")}
 
 
 def _lookup(store: Store, template: str, nodes: Iterable[str], predicates: set[str],
             labels: dict[str, str]) -> dict[str, dict[str, list[str]]]:
     """node → predicate → [values as text], from ``template`` run over ``nodes`` in batches; the values'
     labels go into ``labels`` (the smallest, if several)."""
-    found: dict[str, dict[str, dict[str, None]]] = {}
+    found: dict[str, dict[str, list[str]]] = {}
     nodes = sorted(set(nodes))
     if not nodes or not predicates:
-        return {}
+        return found
     query = template.replace("PREDICATES", ", ".join(f"<{p}>" for p in sorted(predicates)))
+    named: list[tuple[str, str]] = []
     for start in range(0, len(nodes), BATCH):
         batch = [[ox.NamedNode(node)] for node in nodes[start:start + BATCH]]
-        _, rows = store.select(inject_values(query, ["node"], batch))
-        for r in rows:
-            by_predicate = found.setdefault(r["node"].value, {})
+        for r in store.select(inject_values(query, ["node"], batch))[1]:
+            by_predicate: dict[str, list[str]] = {}
             for statement in r["pairs"].value.split(RECORD):
                 predicate, value, label = statement.split(UNIT)
-                by_predicate.setdefault(predicate, {})[value] = None
-                if label and (value not in labels or label < labels[value]):
-                    labels[value] = label
-    return {node: {p: list(values) for p, values in by_predicate.items()}
-            for node, by_predicate in found.items()}
+                values = by_predicate.get(predicate)
+                if values is None:
+                    by_predicate[predicate] = [value]
+                elif value not in values:  # (a value with several labels comes once per label)
+                    values.append(value)
+                if label:
+                    named.append((value, label))
+            found[r["node"].value] = by_predicate
+    for value, label in named:
+        known = labels.get(value)
+        if known is None or label < known:
+            labels[value] = label
+    return found
 
 
 @dataclass
@@ -112,7 +123,12 @@ class Data:
         further = {v for node in list(data.out.values()) for p, values in node.items() if p in HOP_FROM
                    for v in values}
         further |= {v for node in data.records.values() for values in node.values() for v in values}
-        data.out.update(_lookup(store, OUTGOING, further, hop_preds, data.labels))
+        typed = {v for node in list(data.out.values()) for p, values in node.items() if p in TYPED
+                 for v in values} if RDF_TYPE in hop_preds else set()
+        hops = _lookup(store, OUTGOING, further, hop_preds - {RDF_TYPE}, data.labels)
+        for node, by_predicate in _lookup(store, OUTGOING, typed, {RDF_TYPE}, data.labels).items():
+            hops.setdefault(node, {}).update(by_predicate)
+        data.out.update(hops)
         for node, by_predicate in data.out.items():  # the nodes' own names, where they were asked for
             if RDFS_LABEL in by_predicate:
                 data.labels[node] = min(by_predicate[RDFS_LABEL])
