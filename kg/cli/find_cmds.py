@@ -7,6 +7,8 @@ import click
 from kg.cli.query_cmds import FORMATS
 from kg.query.find_axes import AXES
 
+SINGULAR = {"formulations": "formulation", "studies": "study", "values": "value"}
+
 EPILOG = """\b
 Examples:
   kg find --target PD-L1 --step extravasation --evidence "in vivo"
@@ -35,7 +37,7 @@ def _emit(result, fmt: str, iris: bool, what: str) -> None:
         columns, rows = result.table(iris=iris, full_iris=fmt in ("csv", "tsv"))
         click.echo(render_rows(columns, rows, fmt))
     total = result.total if result.total is not None else len(result)
-    noun = what if total != 1 else what.rstrip("s")
+    noun = what if total != 1 else SINGULAR[what]
     shown = f"{len(result)} of {total} {what} shown" if len(result) < total else f"{total} {noun}"
     if fmt == "table" or len(result) < total:
         click.echo(f"({shown})", err=True)

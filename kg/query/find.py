@@ -125,8 +125,8 @@ def _filters_json(store: Store, filters: Filters, data: Data, levels: Levels) ->
     return out
 
 
-FORMULATION_AXES = ("carrier", "cargo", "ligand", "target", "drug-class", "status", "agency")
-STUDY_LEVEL = ("target", "step", "mechanism", "cancer", "site", "modality", "source", "drug-class")
+FORMULATION_AXES = ("carrier", "cargo", "ligand", "target")
+STUDY_LEVEL = ("target", "step", "mechanism", "cancer", "site", "modality")
 
 
 class _Rows:

@@ -1,9 +1,9 @@
-"""What ``kg find`` shows about its matches, fetched in a few batched lookups from the matched nodes.
+"""What the rows of ``kg find`` show about its matches, fetched in a few batched lookups.
 
 Each lookup is a fixed query whose nodes are bound in a ``VALUES`` block: the outgoing statements of
 formulations, studies and the agents, records and documents they point to, the approvals and trials
-pointing at a formulation, labels. :meth:`Data.values` then gives, for one matching (formulation, study)
-pair, the values of one axis: the same function serves the rows and the facet counts.
+pointing at a formulation, each value with its label. :meth:`Data.values` then gives the values of one
+column that a formulation has or that one of its matching studies adds.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ def n(local: str) -> str:
     return NMO + local
 
 
-# what each axis reads: formulation predicates, study predicates, predicates of the nodes they point to
-# (agents, coatings, approvals and trials, documents), and whether approvals and trials are needed
+# what each column of a row reads: formulation predicates, study predicates, predicates of the nodes they
+# point to (agents, coatings, approvals and trials, documents), and whether approvals and trials are needed
 NEEDS: dict[str, tuple[set[str], set[str], set[str], bool]] = {
     "carrier": ({n("hasCarrier"), n("hasCoating")}, set(), {RDF_TYPE}, False),
     "cargo": ({n("hasCargo")}, set(), set(), False),
@@ -50,11 +50,7 @@ NEEDS: dict[str, tuple[set[str], set[str], set[str], bool]] = {
     "cancer": (set(), {n("cancerType")}, set(), False),
     "site": (set(), {n("metastasisSite")}, set(), False),
     "modality": (set(), {n("modality"), n("combinedWith")}, {RDF_TYPE}, False),
-    "evidence": (set(), set(), set(), False),
-    "source": (set(), {n("sourceDocument")}, set(), False),
     "status": (set(), set(), set(), True),
-    "agency": (set(), set(), {n("agency")}, True),
-    "drug-class": ({n("hasCargo")}, {n("combinedWith")}, {n("drugClass")}, False),
     # what a row shows beyond the axes: names, citations, trial phases, agencies; studies' names; kinds
     "rows": ({RDFS_LABEL}, {n("section"), n("lines"), n("citedReference"), n("sourceDocument")},
              {n("shortName"), n("phase"), n("agency")}, True),
@@ -165,8 +161,8 @@ class Data:
         return found or ["preclinical"]
 
     def values(self, axis: str, formulation: str | None, study: str | None) -> list[str]:
-        """The values (IRIs, or a status) of ``axis`` that a formulation has (``study`` None) or that one of
-        its studies adds (``formulation`` None). Targets: :meth:`targets`."""
+        """The values (IRIs) of ``axis`` that a formulation has (``study`` None) or that one of its studies
+        adds (``formulation`` None); how targets are reached: :meth:`targets`."""
         if study is None:
             return self._formulation_values(axis, formulation) if formulation else []
         out = self.out.get(study, {})
@@ -177,8 +173,6 @@ class Data:
             return out.get(MODALITY, []) + combined
         if axis == "target":
             return [t for t, _ in self.targets(None, study)]
-        if axis == "drug-class":
-            return [c for a in out.get(COMBINED, []) for c in self.iris(a, n("drugClass"))]
         return []
 
     def _formulation_values(self, axis: str, f: str) -> list[str]:
@@ -189,12 +183,6 @@ class Data:
             return out.get(CARGO if axis == "cargo" else LIGAND, [])
         if axis == "target":
             return [t for t, _ in self.targets(f, None)]
-        if axis == "status":
-            return self.statuses(f)
-        if axis == "agency":
-            return [a for r in self.approvals(f) for a in self.iris(r, n("agency"))]
-        if axis == "drug-class":
-            return [c for a in out.get(CARGO, []) for c in self.iris(a, n("drugClass"))]
         return []
 
     def targets(self, formulation: str | None, study: str | None) -> list[tuple[str, tuple[str, str]]]:
@@ -219,6 +207,6 @@ class Data:
 
 
 STUDY_AXES = {"mechanism": n("mechanism"), "step": n("addressesStep"), "cancer": n("cancerType"),
-              "site": n("metastasisSite"), "source": n("sourceDocument")}
+              "site": n("metastasisSite")}
 CARRIER, COATING, CARGO, LIGAND = n("hasCarrier"), n("hasCoating"), n("hasCargo"), n("hasLigand")
 MODALITY, COMBINED, ACTS_ON = n("modality"), n("combinedWith"), n("actsOn")
