@@ -5,24 +5,18 @@ each: filter values are RDF terms, never query text."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
-from click.testing import CliRunner
 from find_questions import QUESTIONS, Question
-from test_query_backends import INJECTIONS, free_port, wait_until_up
+from test_query_backends import INJECTIONS, serve_oxigraph
+from test_server import serve, stop
 
-from kg.cli import main
 from kg.core.errors import QueryError
 from kg.core.locations import Sources
 from kg.query.handle import KG
-from kg.server.app import make_server
-from kg.server.executor import Limits
 from kg.store.oxigraph_backend import OxigraphStore
 from kg.store.rdflib_backend import RdflibStore
 from kg.store.remote import RemoteStore
@@ -32,31 +26,15 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory, real_store_path):
-    """A real `oxigraph serve` loaded with the curated KG by `kg push`; yields its query URL."""
-    binary = shutil.which("oxigraph")
-    assert binary, "the oxigraph server is needed: pip install oxigraph (it is in the [test] extra)"
-    port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph-find")
-    process = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D")
-        pushed = CliRunner().invoke(main, ["--store", str(real_store_path), "push",
-                                           f"http://127.0.0.1:{port}/store"])
-        assert pushed.exit_code == 0, pushed.output
-        yield f"http://127.0.0.1:{port}/query"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    """A real `oxigraph serve` loaded with the curated KG; yields its query URL."""
+    yield from serve_oxigraph(tmp_path_factory.mktemp("oxigraph-find"), real_store_path)
 
 
 @pytest.fixture(scope="module")
 def kg_server(real_store_path):
-    server = make_server(real_store_path, port=0, limits=Limits(timeout=30, max_rows=5000), quiet=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve(real_store_path, timeout=30, max_rows=5000)
     yield server.url
-    server.shutdown()
-    server.server_close()
+    stop(server)
 
 
 @pytest.fixture(scope="module")

@@ -101,17 +101,9 @@ class FindResult(Result):
     def __len__(self) -> int:
         return len(self.records)
 
-    def _entity_columns(self) -> set[str]:
+    def iri_columns(self) -> set[str]:
+        """Columns holding entities (or lists of them): each gets a ``<column>_iri`` beside it."""
         return {c for r in self.records for c, v in r.items() if isinstance(v, (Item, list))}
-
-    def columns(self, iris: bool = True) -> list[str]:
-        entities = self._entity_columns() if iris else set()
-        out = []
-        for v in self.variables:
-            out.append(v)
-            if v in entities:
-                out.append(v + IRI_SUFFIX)
-        return out
 
     @property
     def rows(self) -> list[dict]:
