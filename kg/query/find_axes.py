@@ -53,7 +53,7 @@ AXES: dict[str, Axis] = {a.name: a for a in (
     Axis("carrier", ("CarrierType",), "?formulation nmo:hasCarrier|nmo:hasCoating ?T .",
          "carrier type or family (carrier-type coatings such as cell membranes included)"),
     Axis("cargo", ("Agent",), "?formulation nmo:hasCargo ?T .", "drug or other agent carried"),
-    Axis("ligand", ("Agent",), "?formulation nmo:hasLigand ?T .", "targeting ligand displayed"),
+    Axis("ligand", ("TargetingLigand",), "?formulation nmo:hasLigand ?T .", "targeting ligand displayed"),
     Axis("target", ("Target",),
          "?study nmo:evaluates/(nmo:targets|nmo:hasLigand/nmo:binds|nmo:hasCargo/nmo:actsOn)"
          "|nmo:combinedWith/nmo:actsOn ?T .",
