@@ -1,7 +1,8 @@
 """``kg serve``: a read-only SPARQL 1.1 Protocol endpoint over the built store, with a query page.
 
 Routes: ``/sparql`` (GET ``?query=``, POST form ``query=`` or ``application/sparql-query``), ``/`` (the
-query page), ``/static/<file>``, ``/queries.json`` (the named queries with example parameters bound).
+query page), ``/static/<file>``, ``/queries.json`` (the named queries with example parameters bound),
+``/api/find`` (``kg find`` as JSON: :mod:`kg.server.find_api`).
 Updates (``update=``, ``application/sparql-update``, INSERT/DELETE … as a query) and PUT/DELETE/PATCH
 are refused; every answer carries CORS headers.
 """
@@ -159,6 +160,10 @@ class SparqlHandler(BaseHTTPRequestHandler):
             return self._query(params, head_only)
         if path in ("/", "/index.html"):
             return self._static("index.html", head_only)
+        if path == "/api/find":
+            from kg.server.find_api import find_answer
+
+            return self._send(find_answer(self.server.executor, url.query), head_only)
         if path == "/queries.json":
             return self._send(Answer(HTTPStatus.OK, "application/json", self.server.library), head_only)
         if path.startswith("/static/"):
