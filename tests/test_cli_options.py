@@ -9,9 +9,8 @@ import shutil
 import click
 import pytest
 from click.testing import CliRunner
-from click.utils import make_default_short_help
 
-from kg.cli import COMMANDS, LocalCommand, main
+from kg.cli import COMMANDS, LocalCommand, main, short_help
 from kg.core.errors import StoreError
 
 
@@ -151,7 +150,7 @@ def test_command_table_lists_every_command_of_the_cli_modules():
 def test_short_help_in_the_table_is_the_commands_own(name):
     command = _command(name)
     for width in (30, 45, 66, 200):
-        assert make_default_short_help(COMMANDS[name][1], width) == command.get_short_help_str(width)
+        assert short_help(name, width) == command.get_short_help_str(width)
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))

@@ -10,12 +10,11 @@ from __future__ import annotations
 import sys
 
 import click
-from click.utils import make_default_short_help
 
 from kg.cli.options import LocalCommand, Settings, shared_options
 from kg.core.errors import KGError, os_reason
 
-__all__ = ["COMMANDS", "KGGroup", "LocalCommand", "Settings", "main"]
+__all__ = ["COMMANDS", "KGGroup", "LocalCommand", "Settings", "main", "short_help"]
 
 # name: ("module:attribute", the short help that `kg --help` shows; tests check it against the command)
 COMMANDS = {
@@ -63,6 +62,11 @@ COMMANDS = {
 }
 
 
+def short_help(name: str, limit: int) -> str:
+    """The short help of a command in ``kg --help``, shortened as click shortens the command's own."""
+    return click.Command(name, help=COMMANDS[name][1]).get_short_help_str(limit)
+
+
 class KGGroup(click.Group):
     """Loads a command's module when the command is used, and turns :class:`KGError` into a message and
     exit code (a traceback only with ``--debug``); an ``OSError`` no command explained (a file that cannot
@@ -82,8 +86,7 @@ class KGGroup(click.Group):
         """The command list of ``kg --help``, from :data:`COMMANDS` (no command module is imported)."""
         limit = formatter.width - 6 - max(map(len, COMMANDS))
         with formatter.section("Commands"):
-            formatter.write_dl([(name, make_default_short_help(COMMANDS[name][1], limit))
-                                for name in self.list_commands(ctx)])
+            formatter.write_dl([(name, short_help(name, limit)) for name in self.list_commands(ctx)])
 
     def invoke(self, ctx: click.Context):
         try:
