@@ -82,7 +82,9 @@ def test_jsonld_uses_the_project_prefixes(export):
     document = json.loads(export("jsonld", "kg.jsonld").read_text())
     assert document["@context"]["target"] == "https://w3id.org/nanomet-kg/id/target/"
     node = next(n for n in document["@graph"] if n["@id"] == "target:cxcr4")
-    assert node["@type"] == ["nmo:MolecularTarget"] and node["rdfs:label"] == [{"@value": "CXCR4"}]
+    # exports hold what the store holds: the curated type and its superclass (the closure `kg build` adds)
+    assert node["@type"] == ["nmo:MolecularTarget", "nmo:Target"]
+    assert node["rdfs:label"] == [{"@value": "CXCR4"}]
 
 
 def test_graphml_parses_back_with_networkx(export, query_store):
@@ -95,7 +97,7 @@ def test_graphml_parses_back_with_networkx(export, query_store):
     assert graph.number_of_nodes() == len(resources)
     assert graph.number_of_edges() == len(links)
     cxcr4 = graph.nodes["target:cxcr4"]
-    assert cxcr4["label"] == "CXCR4" and cxcr4["types"] == "nmo:MolecularTarget"
+    assert cxcr4["label"] == "CXCR4" and cxcr4["types"] == "nmo:MolecularTarget; nmo:Target"
     assert cxcr4["iri"] == "https://w3id.org/nanomet-kg/id/target/cxcr4"
     assert {d["predicate"] for _, _, d in graph.out_edges("target:cxcr4", data=True)} == {"nmo:involvedIn"}
 
@@ -119,6 +121,10 @@ def test_kgx_nodes_and_edges(export, query_store):
     assert by_id["nmkg.agent:amd3100"]["category"] == "biolink:SmallMolecule"  # the most specific class
     assert by_id["nmkg.formulation:fixture-gold"]["category"] == "biolink:Drug"
     assert by_id["nmkg.source:CMR2022"]["xref"] == "doi:10.1007/s10555-022-10025-7"
+    # the stored superclass closure shows in nmo_types; the category is the most specific class's
+    assert by_id["nmkg.target:cxcr4"]["nmo_types"] == "nmo:MolecularTarget|nmo:Target"
+    assert by_id["nmkg.agent:doxorubicin"]["nmo_types"] == "nmo:Agent|nmo:SmallMolecule"
+    assert by_id["nmkg.agent:doxorubicin"]["category"] == "biolink:SmallMolecule"
     assert all(e["subject"] in by_id and e["object"] in by_id for e in edges)
     assert all(e["predicate"].startswith("biolink:") and e["original_predicate"] for e in edges)
     assert all(e["id"].startswith("urn:uuid:") for e in edges) and len({e["id"] for e in edges}) == len(edges)

@@ -1,7 +1,8 @@
 """The knowledge graph as a NetworkX multigraph of entities (the input of path analysis and views).
 
 Nodes are entity IRIs with ``label``, ``type`` (the most specific model class, e.g. ``CarrierType``),
-``types`` and ``family`` (the top-level class, e.g. ``Agent`` for a small molecule). Edges run subject →
+``types`` (the node's most specific classes; the superclass closure that ``kg build`` stores is left out)
+and ``family`` (the top-level class, e.g. ``Agent`` for a small molecule). Edges run subject →
 object, keyed by predicate (``pred``, a CURIE such as ``nmo:hasCarrier``; the kept ones are
 :data:`kg.core.schema.ENTITY_PREDICATES`), and carry ``sources``: the citations the statement rests
 on — a study's, approval's or trial's own provenance; a reified background statement's; for what a
@@ -70,6 +71,8 @@ SELECT ?node ?label ?class ?rank WHERE {
   FILTER(isIRI(?node) && STRSTARTS(STR(?class), STR(nmo:)))
   FILTER NOT EXISTS { ?node a owl:Class } FILTER NOT EXISTS { ?node a owl:ObjectProperty }
   FILTER NOT EXISTS { ?node a owl:DatatypeProperty } FILTER NOT EXISTS { ?node a owl:Ontology }
+  # its most specific classes: the superclass closure that `kg build` stores is left out
+  MINUS { ?node a ?subclass . ?subclass rdfs:subClassOf ?class }
 }"""
 
 EDGES_QUERY = f"""

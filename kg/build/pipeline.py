@@ -4,7 +4,9 @@ The files are loaded into an in-memory Oxigraph store, where the checks run as S
 shapes compiled by :mod:`kg.build.shacl_compile`, the lint of :mod:`kg.build.lint`). Meanwhile (or
 afterwards, for a very large graph) a background thread writes the same triples, from a Turtle snapshot
 of the in-memory store, into a new on-disk store next to the old one; it is swapped in only when every
-check passed, so a failed build leaves the previous store untouched. The snapshot is kept in the store folder:
+check passed, so a failed build leaves the previous store untouched. The graph checked and stored is the
+curated Turtle plus its ``rdf:type`` superclass closure (:func:`kg.core.inference.close_types`). The
+snapshot is kept in the store folder:
 :meth:`OxigraphStore.open` loads it when an in-memory copy pays (see ``docs/PERFORMANCE.md``).
 
 The swap is crash-safe, and a build never replaces what is not a store it made (a file, another folder):
@@ -31,6 +33,7 @@ from kg.build.lint import Finding, lint
 from kg.build.swap import build_lock, check_replaceable, staging_folder, switch
 from kg.build.validation import Violation, format_violations, store_violations
 from kg.core.errors import StoreError, ValidationError, os_reason
+from kg.core.inference import close_types
 from kg.core.loading import LoadedFiles, load_files, parse_files
 from kg.core.locations import Sources
 from kg.core.prefixes import PREFIXES
@@ -98,14 +101,17 @@ def check(store: ox.Store, loaded: LoadedFiles, sources: Sources, progress: Prog
 
 
 def _load(store: ox.Store, sources: Sources, progress: Progress) -> tuple[LoadedFiles, int, float]:
-    """Load the ontology, then the curated data; return what was loaded, how many triples the data
-    added, and the time taken."""
+    """Load the ontology, then the curated data, and add the rdf:type superclass closure
+    (:mod:`kg.core.inference`: the checks, the store and the snapshot all hold the closed graph); return
+    what was loaded, how many triples the data added, and the time taken."""
     started = time.perf_counter()
     ontology = load_files(store, sources.ontology_files())
     data = load_files(store, sources.data_files())
-    loaded = LoadedFiles(ontology.paths + data.paths, data.triples)
+    close_types(store)
+    loaded = LoadedFiles(ontology.paths + data.paths, len(store))
     elapsed = time.perf_counter() - started
-    progress(f"parsed {len(loaded.paths)} files, {len(loaded)} triples ({elapsed:.1f} s)")
+    progress(f"parsed {len(loaded.paths)} files, {data.triples} triples, {len(loaded) - data.triples} "
+             f"inferred types ({elapsed:.1f} s)")
     return loaded, data.triples - ontology.triples, elapsed
 
 

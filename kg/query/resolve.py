@@ -36,6 +36,7 @@ SELECT DISTINCT ?node ?name ?kind WHERE {
 DESCRIBE_QUERY = """
 SELECT ?node ?label ?type WHERE {
   ?node a ?type .
+  MINUS { ?node a ?subtype . ?subtype rdfs:subClassOf ?type }
   OPTIONAL { ?node rdfs:label ?label }
 }"""
 

@@ -95,12 +95,16 @@ class RdflibStore(Store):
 
     @classmethod
     def from_sources(cls, sources: Sources | None = None) -> RdflibStore:
-        """Parse the ontology and curated Turtle of ``sources`` (default: the shipped ones)."""
+        """Parse the ontology and curated Turtle of ``sources`` (default: the shipped ones) and add the
+        ``rdf:type`` superclass closure, as ``kg build`` does."""
+        from kg.core.inference import close_types
         from kg.core.loading import parse_files, to_rdflib
 
         sources = sources or Sources.default()
         sources.check(shapes=False)
-        return cls(to_rdflib(parse_files(sources.files()).all_triples()))
+        graph = to_rdflib(parse_files(sources.files()).all_triples())
+        close_types(graph)
+        return cls(graph)
 
     def _run(self, query: str, kinds: tuple[str, ...]):
         if deepest_bracket(query, RDFLIB_MAX_NESTING) is not None:  # its parser recurses in Python
