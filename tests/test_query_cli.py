@@ -83,13 +83,29 @@ def test_query_markdown_and_limit(kg):
 
 
 def test_query_json_is_sparql_results(kg):
+    """SPARQL 1.1 JSON results with labels and IRIs: each entity column is followed by <column>_label."""
     document = json.loads(kg("query", "approved-products", "--format", "json").stdout)
-    assert document["head"]["vars"] == ["product", "approved_by", "indication", "indication_text", "year",
-                                        "source"]
+    assert document["head"]["vars"] == ["product", "product_label", "approved_by", "approved_by_label",
+                                        "indication", "indication_label", "indication_text", "year", "source"]
     (row,) = document["results"]["bindings"]
     assert row["product"] == {"type": "uri", "value": "https://w3id.org/nanomet-kg/id/formulation/fixture-micelle"}
+    assert row["product_label"] == {"type": "literal", "value": "Fixture micelle"}
+    assert row["approved_by_label"] == {"type": "literal", "value": "FDA"}
     assert row["source"] == {"type": "literal", "value": "NH2026 Table 2 l.736"}
-    assert "year" not in row
+    assert "year" not in row and "year_label" not in document["head"]["vars"]  # literals get no label
+    # a standard SPARQL results parser reads it
+    import pyoxigraph as ox
+
+    parsed = ox.parse_query_results(kg("query", "approved-products", "--format", "json").stdout.encode(),
+                                    format=ox.QueryResultsFormat.JSON)
+    assert [v.value for v in parsed.variables] == document["head"]["vars"] and len(list(parsed)) == 1
+
+
+def test_sparql_json_carries_labels(kg):
+    document = json.loads(kg("sparql", "SELECT ?t ?n WHERE { ?t nmo:involvedIn ?s BIND(1 AS ?n) } LIMIT 1",
+                             "--format", "json").stdout)
+    assert document["head"]["vars"] == ["t", "t_label", "n"]
+    assert document["results"]["bindings"][0]["t_label"] == {"type": "literal", "value": "CXCR4"}
 
 
 def test_sparql_free_query_with_entity_param(kg):

@@ -10,6 +10,9 @@
 (['target', 'n'], [['CD44', '3']])
 >>> result.table(iris=True)
 (['target', 'target_iri', 'n'], [['CD44', 'target:cd44', '3']])
+>>> document = json.loads(result.to_sparql_json())
+>>> document["head"]["vars"], document["results"]["bindings"][0]["target_label"]
+(['target', 'target_label', 'n'], {'type': 'literal', 'value': 'CD44'})
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ _INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNe
 _FLOATS = {XSD + t for t in ("decimal", "double", "float")}
 LIST_SEPARATOR = "; "
 IRI_SUFFIX = "_iri"
+LABEL_SUFFIX = "_label"
 
 
 def python_value(term: Term):
@@ -193,9 +197,30 @@ class Result:
             return self
         return Result(self.variables, self.bindings[:limit], self.labels, more=True)
 
+    def labelled(self) -> tuple[list[str], list[dict[str, Term]]]:
+        """Variables and bindings with a ``<name>_label`` variable after each IRI-valued one, bound to
+        what the table shows for the IRI (its label, else its CURIE); a name the query already uses is
+        left alone."""
+        with_iri = self.iri_columns()
+        added = {v: v + LABEL_SUFFIX for v in self.variables
+                 if v in with_iri and v + LABEL_SUFFIX not in self.variables}
+        variables = [name for v in self.variables for name in (v, added.get(v)) if name]
+        bindings = []
+        for row in self.bindings:
+            out: dict[str, Term] = {}
+            for v in self.variables:
+                if (term := row.get(v)) is None:
+                    continue
+                out[v] = term
+                if v in added and isinstance(term, ox.NamedNode):
+                    out[added[v]] = ox.Literal(self.label(term))
+            bindings.append(out)
+        return variables, bindings
+
     def to_sparql_json(self) -> str:
-        """The result in the SPARQL 1.1 JSON results format."""
-        return json.dumps(sparql_json(self.variables, self.bindings), ensure_ascii=False, indent=2)
+        """The result in the SPARQL 1.1 JSON results format, each entity column followed by its label
+        (``<name>_label``, see :meth:`labelled`)."""
+        return json.dumps(sparql_json(*self.labelled()), ensure_ascii=False, indent=2)
 
     def to_dataframe(self, iris: bool = True):
         """A pandas DataFrame of :attr:`rows`; without the ``<name>_iri`` columns unless ``iris`` (pandas is
