@@ -12,7 +12,8 @@ A header is the query's leading ``#`` lines::
     #   help: a molecular target or cell population, by name
 
 ``type`` is ``entity <Class>`` (several classes joined by ``|``; subclasses included) or
-``literal <string|integer|decimal|boolean>``; ``default`` is ``required``, ``any`` (no filter: the
+``literal <string|integer|decimal|boolean>``; ``values`` (``family, leaf``) makes a literal a choice
+among those values; ``default`` is ``required``, ``any`` (no filter: the
 variable stays unbound) or a value. ``lists`` names result columns that hold ``"; "``-separated lists
 (``GROUP_CONCAT``); their items are sorted so that every SPARQL engine gives the same cell.
 
@@ -22,8 +23,8 @@ through the variables it projects — and test an optional one with ``!BOUND(?na
 
 >>> q = parse_query("demo", "# title: Demo\\n# description: d\\n# param: n\\n#   type: literal integer\\n"
 ...                 "#   default: 3\\nSELECT * { ?s ?p ?n }")
->>> q.title, q.params[0].describe()
-('Demo', 'n (integer, default 3)')
+>>> q.title, q.params[0].describe(), q.body
+('Demo', 'n (integer, default 3)', 'SELECT * { ?s ?p ?o }')
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from kg.query.params import ANY, KINDS, REQUIRED, Param
 QUERY_SUFFIX = ".rq"
 _HEADER_LINE = re.compile(r"^#(\s*)([a-z]+):\s*(.*?)\s*$")
 _TOP_KEYS = {"title", "description", "lists", "param"}
-_PARAM_KEYS = {"type", "default", "example", "help"}
+_PARAM_KEYS = {"type", "default", "example", "help", "values"}
 _LITERAL_TYPES = {"string", "integer", "decimal", "boolean"}
 
 
@@ -54,6 +55,16 @@ class NamedQuery:
     def signature(self) -> str:
         return ", ".join(p.describe() for p in self.params) or "no parameters"
 
+    @property
+    def body(self) -> str:
+        """The SPARQL without the header comment (and the blank lines after it): what a SPARQL client
+        gets, since some clients guess the query form from words in the comments."""
+        lines = self.text.splitlines(keepends=True)
+        start = 0
+        while start < len(lines) and (lines[start].startswith("#") or not lines[start].strip()):
+            start += 1
+        return "".join(lines[start:])
+
 
 def _param(name: str, fields: dict[str, str], where: str) -> Param:
     kind, _, type_ = fields.get("type", "auto").partition(" ")
@@ -62,8 +73,14 @@ def _param(name: str, fields: dict[str, str], where: str) -> Param:
     if kind == "literal" and type_ not in _LITERAL_TYPES:
         raise QueryError(f"{where}: parameter {name}: literal type must be one of "
                          f"{', '.join(sorted(_LITERAL_TYPES))}")
-    return Param(name, kind, type_.strip(), fields.get("default", REQUIRED), fields.get("example", ""),
-                 fields.get("help", ""))
+    values = tuple(v.strip() for v in fields.get("values", "").split(",") if v.strip())
+    if values and kind != "literal":
+        raise QueryError(f"{where}: parameter {name}: only a literal parameter takes values")
+    default = fields.get("default", REQUIRED)
+    if values and default not in (REQUIRED, ANY, *values):
+        raise QueryError(f"{where}: parameter {name}: default {default!r} is not one of its values")
+    return Param(name, kind, type_.strip(), default, fields.get("example", ""), fields.get("help", ""),
+                 values)
 
 
 def parse_query(name: str, text: str) -> NamedQuery:

@@ -11,6 +11,10 @@ Parameters of a free query without a header are *auto*: a name, CURIE or IRI of 
 Traceback (most recent call last):
 ...
 kg.core.errors.QueryError: parameter n expects an integer, got 'twelve'
+>>> Param("level", "literal", "string", values=("family", "leaf")).coerce(None, "leef")
+Traceback (most recent call last):
+...
+kg.core.errors.QueryError: parameter level is one of family, leaf; got 'leef'
 >>> parse_assignments(["target=CXCR4", "text=a=b"])
 {'target': 'CXCR4', 'text': 'a=b'}
 """
@@ -64,6 +68,7 @@ class Param:
     default: str = REQUIRED
     example: str = ""
     help: str = ""
+    values: tuple[str, ...] = ()  # the only values a literal parameter takes, if it is a choice
 
     @property
     def required(self) -> bool:
@@ -74,8 +79,8 @@ class Param:
         return tuple(c for c in self.type.split("|") if c) if self.kind == "entity" else ()
 
     def describe(self) -> str:
-        """``target (Target, required, e.g. CXCR4)``."""
-        kind = self.type or "entity name"
+        """``target (Target, required, e.g. CXCR4)``; ``level (family or leaf, default family)``."""
+        kind = " or ".join(self.values) if self.values else self.type or "entity name"
         default = self.default if self.default in (REQUIRED, ANY) else f"default {self.default}"
         example = f", e.g. {self.example}" if self.example else ""
         return f"{self.name} ({kind.replace('|', ' or ')}, {default}{example})"
@@ -90,7 +95,9 @@ class Param:
             except UnicodeEncodeError:  # undecodable bytes of a command-line argument
                 raise QueryError(f"parameter {self.name}: {excerpt(value)} is not UTF-8 text") from None
         if self.kind == "literal":
-            return _literal(self.name, self.type, value)
+            if self.values and str(value).strip() not in self.values:
+                raise QueryError(f"parameter {self.name} is one of {', '.join(self.values)}; got {value!r}")
+            return _literal(self.name, self.type, str(value).strip() if self.values else value)
         if self.kind == "auto" and not isinstance(value, str):
             if isinstance(value, bool):
                 return _literal(self.name, "boolean", value)

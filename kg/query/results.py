@@ -87,12 +87,13 @@ def _list_item_key(item: str) -> tuple:
 
 def sort_list_cells(bindings: list[dict[str, Term]], columns: Sequence[str]) -> list[dict[str, Term]]:
     """Sort and de-duplicate the items of ``"; "``-separated list cells (GROUP_CONCAT order differs between
-    engines); numbers sort as numbers. An empty list (GROUP_CONCAT of nothing) becomes unbound.
+    engines); numbers sort as numbers. Empty items (``COALESCE(?x, "")`` of an unbound value) are dropped;
+    an empty list becomes unbound.
 
-    >>> cell = {"refs": ox.Literal("12; 9; 12"), "targets": ox.Literal("")}
-    >>> sorted_cell = sort_list_cells([cell], ["refs", "targets"])[0]
-    >>> sorted_cell["refs"].value, "targets" in sorted_cell
-    ('9; 12', False)
+    >>> cell = {"refs": ox.Literal("12; 9; 12"), "targets": ox.Literal(""), "steps": ox.Literal("; EMT")}
+    >>> sorted_cell = sort_list_cells([cell], ["refs", "targets", "steps"])[0]
+    >>> sorted_cell["refs"].value, "targets" in sorted_cell, sorted_cell["steps"].value
+    ('9; 12', False, 'EMT')
     """
     if not columns:
         return bindings
@@ -104,7 +105,8 @@ def sort_list_cells(bindings: list[dict[str, Term]], columns: Sequence[str]) -> 
             if isinstance(term, ox.Literal) and not term.value:
                 del row[column]
             elif isinstance(term, ox.Literal) and LIST_SEPARATOR in term.value:
-                items = LIST_SEPARATOR.join(sorted(set(term.value.split(LIST_SEPARATOR)), key=_list_item_key))
+                items = LIST_SEPARATOR.join(sorted(set(term.value.split(LIST_SEPARATOR)) - {""},
+                                                   key=_list_item_key))
                 row[column] = ox.Literal(items, datatype=term.datatype) if not term.language \
                     else ox.Literal(items, language=term.language)
         out.append(row)

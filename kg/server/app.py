@@ -1,15 +1,15 @@
 """``kg serve``: a read-only SPARQL 1.1 Protocol endpoint over the built store, with a query page.
 
 Routes: ``/sparql`` (GET ``?query=``, POST form ``query=`` or ``application/sparql-query``), ``/`` (the
-query page), ``/static/<file>``, ``/queries.json`` (the named queries with example parameters bound),
-``/api/find`` (``kg find`` as JSON: :mod:`kg.server.find_api`).
+query page), ``/static/<file>``, ``/queries.json`` (the named queries: metadata and SPARQL),
+``/api/find`` (``kg find`` as JSON: :mod:`kg.server.find_api`), ``/api/complete`` and ``/api/bind/<query>``
+(the page's parameter inputs: :mod:`kg.server.api`).
 Updates (``update=``, ``application/sparql-update``, INSERT/DELETE … as a query) and PUT/DELETE/PATCH
 are refused; every answer carries CORS headers.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 import urllib.parse
 from http import HTTPStatus
@@ -17,9 +17,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 
-from kg.core.errors import KGError, excerpt, os_reason
-from kg.core.prefixes import PREFIXES
-from kg.server.executor import Limits, QueryExecutor
+from kg.core.errors import KGError, QueryError, excerpt, os_reason
+from kg.server.api import bind, completions, library_document
+from kg.server.executor import ExecutorStore, Limits, QueryExecutor
 from kg.server.protocol import TEXT, Answer
 
 MAX_BODY = 1_000_000
@@ -41,46 +41,13 @@ def static_files() -> dict[str, tuple[str, bytes]]:
     return files
 
 
-def library_document(store_path: Path) -> bytes:
-    """The prefixes and the named queries as JSON for the page, each query with its example (required
-    parameters) or default (optional ones) bound."""
-    from kg.core.errors import KGError
-    from kg.core.sparql import inject_bindings
-    from kg.query.handle import KG
-    from kg.store.oxigraph_backend import OxigraphStore
-
-    entries = []
-    with OxigraphStore.open(store_path) as store:
-        graph = KG(store)
-        for q in graph.queries():
-            bound, notes = {}, []
-            for p in q.params:
-                value = p.example if p.required else None if p.default == "any" else p.default
-                try:
-                    bound[p.name] = p.coerce(store, value) if value is not None else None
-                    bound_to = f" — bound to {value}" if value else " — unbound"
-                    notes.append(f"# ?{p.name}: {p.describe()}{bound_to}")
-                except KGError:
-                    notes.append(f"# ?{p.name}: {p.describe()} — bind it in the VALUES line "
-                                 f"(example {value!r} is not in this graph)")
-                    bound[p.name] = None
-            text = inject_bindings(q.text, bound) if bound else q.text
-            if notes:
-                text = "# parameters:\n" + "\n".join(notes) + "\n" + text
-            entries.append({"name": q.name, "title": q.title, "description": q.description, "text": text,
-                            "params": [{"name": p.name, "type": f"{p.kind} {p.type}".strip(),
-                                        "default": p.default, "example": p.example, "help": p.help}
-                                       for p in q.params]})
-    document = {"prefixes": PREFIXES, "queries": entries}
-    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
-
-
 class SparqlServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, address: tuple[str, int], store_path: Path, limits: Limits | None = None,
                  quiet: bool = False, in_memory: bool | None = None):
         self.executor = QueryExecutor(store_path, limits, in_memory)
+        self.store = ExecutorStore(self.executor)
         try:
             self.library = library_document(store_path)
             self.static = static_files()
@@ -166,6 +133,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
             return self._send(find_answer(self.server.executor, url.query), head_only)
         if path == "/queries.json":
             return self._send(Answer(HTTPStatus.OK, "application/json", self.server.library), head_only)
+        if path == "/api/complete" or path.startswith("/api/bind/"):
+            return self._api(path, urllib.parse.parse_qs(url.query, keep_blank_values=True), head_only)
         if path.startswith("/static/"):
             return self._static(path.removeprefix("/static/"), head_only)
         nothing = f"nothing at {excerpt(url.path, quote=False)}; the SPARQL endpoint is /sparql"
@@ -190,6 +159,18 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self._send(Answer.error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
                                 "POST a query as application/x-www-form-urlencoded (query=…) "
                                 "or as application/sparql-query"))
+
+    def _api(self, path: str, params: dict[str, list[str]], head_only: bool) -> None:
+        try:
+            if path == "/api/complete":
+                body = completions(self.server.store, params)
+            else:
+                body = bind(self.server.store, urllib.parse.unquote(path.removeprefix("/api/bind/")), params)
+        except QueryError as err:
+            return self._send(Answer.error(HTTPStatus.BAD_REQUEST, str(err)), head_only)
+        except KGError as err:
+            return self._send(Answer.error(HTTPStatus.SERVICE_UNAVAILABLE, str(err)), head_only)
+        self._send(Answer(HTTPStatus.OK, "application/json", body), head_only)
 
     def _refuse_write(self) -> None:
         self._send(Answer.error(HTTPStatus.METHOD_NOT_ALLOWED, READ_ONLY))

@@ -3,7 +3,8 @@
 Each worker (:mod:`kg.server.worker`, a plain ``python -m`` subprocess) opens the built store read-only
 once and answers one query at a time. A query that runs past the timeout gets its worker killed and
 replaced; the client gets a 503. At most ``workers`` queries run at once; further requests wait (up to
-the timeout) for a free worker.
+the timeout) for a free worker. :class:`ExecutorStore` is the store as seen through the workers, for the
+server's own APIs (``/api/find``, ``/api/complete``, ``/api/bind``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,11 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+import pyoxigraph as ox
+
+from kg.core.errors import QueryError, StoreError
 from kg.server.protocol import Answer
+from kg.store.base import Store, solution_rows
 
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder that holds the kg package
 
@@ -114,3 +119,39 @@ class QueryExecutor:
             workers, self._workers = self._workers, []
         for worker in workers:
             worker.stop()
+
+
+class ExecutorStore(Store):
+    """The built store as seen through the server's query workers: the time limit and row cap hold."""
+
+    name = "kg serve"
+
+    def __init__(self, executor: QueryExecutor):
+        self.executor = executor
+
+    def _answer(self, query: str, accept: str) -> bytes:
+        answer = self.executor.run(query, accept)
+        if answer.status != 200:
+            kind = QueryError if 400 <= answer.status < 500 else StoreError
+            raise kind(answer.body.decode("utf-8", "replace").strip())
+        return answer.body
+
+    def _results(self, query: str):
+        data = self._answer(query, "application/sparql-results+json")
+        return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+
+    def _select(self, query):
+        result = self._results(query)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("not a SELECT query")
+        return solution_rows(result)
+
+    def _ask(self, query):
+        result = self._results(query)
+        if not isinstance(result, ox.QueryBoolean):
+            raise QueryError("not an ASK query")
+        return bool(result)
+
+    def _construct(self, query):
+        data = self._answer(query, "application/n-triples")
+        return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]

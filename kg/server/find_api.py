@@ -4,7 +4,7 @@ The query string carries the filters (``target=PD-L1&step=extravasation&evidence
 key for OR), ``facet=AXIS`` (repeatable), ``studies=true``, ``include_strategies=true`` and ``limit=N``.
 The answer is :meth:`kg.query.find_result.FindResult.to_json_document`; a bad request is a 400 with
 ``{"error": message}``. The queries :func:`kg.query.find.find` generates run in the server's query
-workers (:class:`ExecutorStore`), under the same time limit and row cap as ``/sparql``.
+workers (:class:`kg.server.executor.ExecutorStore`), under the same time limit and row cap as ``/sparql``.
 """
 
 from __future__ import annotations
@@ -13,40 +13,12 @@ import json
 import urllib.parse
 from http import HTTPStatus
 
-import pyoxigraph as ox
-
 from kg.core.errors import KGError, QueryError, StoreError
-from kg.server.executor import QueryExecutor
+from kg.server.executor import ExecutorStore, QueryExecutor
 from kg.server.protocol import Answer
-from kg.store.base import Store, solution_rows
 
 OPTIONS = {"facet", "studies", "include_strategies", "include-strategies", "limit"}
 JSON_TYPE = "application/json; charset=utf-8"
-
-
-class ExecutorStore(Store):
-    """A store whose SELECT and ASK queries run in the server's worker processes."""
-
-    name = "kg serve"
-
-    def __init__(self, executor: QueryExecutor):
-        self.executor = executor
-
-    def _results(self, query: str):
-        answer = self.executor.run(query, "application/sparql-results+json")
-        if answer.status != HTTPStatus.OK:
-            kind = QueryError if answer.status < 500 else StoreError
-            raise kind(answer.body.decode("utf-8", "replace").strip())
-        return ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
-
-    def _select(self, query):
-        return solution_rows(self._results(query))
-
-    def _ask(self, query):
-        return bool(self._results(query))
-
-    def _construct(self, query):
-        raise QueryError("the find API runs no CONSTRUCT queries")
 
 
 def _flag(params: dict[str, list[str]], *names: str) -> bool:

@@ -1,4 +1,5 @@
-// nanomet-kg query page: named queries, a SPARQL editor, a results table with labels. No dependencies.
+// nanomet-kg query page: named queries with parameter inputs (names completed and bound as RDF terms by
+// the server), a SPARQL editor, a results table with labels. No dependencies; text is set, never parsed as HTML.
 "use strict";
 
 const ENDPOINT = "/sparql";
@@ -89,11 +90,16 @@ function render() {
 }
 
 async function run() {
-  const query = $("query-text").value;
   const status = $("status");
+  $("run").disabled = true;
+  if (current && dirty) binding = bind();
+  if (current && binding && !(await binding)) {
+    $("run").disabled = false;
+    return;
+  }
+  const query = $("query-text").value;
   status.className = "";
   status.textContent = "running …";
-  $("run").disabled = true;
   const started = performance.now();
   try {
     const data = await (await post(query, "application/sparql-results+json")).json();
@@ -135,11 +141,147 @@ async function download(event) {
   }
 }
 
-function choose(name) {
+// ------------------------------------------------------------------ parameter inputs
+
+let current = null; // the chosen named query
+let dirty = false; // inputs changed since the query text was last bound
+let binding = null; // the latest bind request (a promise of success)
+const picked = {}; // parameter → {label: iri} from its last completions
+
+function initialValue(param, given) {
+  if (given[param.name] !== undefined) return given[param.name];
+  if (param.required) return param.example;
+  return param.default === "any" ? "" : param.default;
+}
+
+function inputFor(param, value) {
+  // a select for a choice or a boolean, a number or text input otherwise; entity names get completions
+  let input;
+  let list = null;
+  const choices = param.values.length ? param.values : param.type === "boolean" ? ["true", "false"] : null;
+  if (choices) {
+    input = document.createElement("select");
+    const options = param.default === "any" ? [["", "(any)"]] : [];
+    for (const choice of choices) options.push([choice, choice]);
+    for (const [optionValue, text] of options) {
+      const option = document.createElement("option");
+      option.value = optionValue;
+      option.textContent = text;
+      input.appendChild(option);
+    }
+    input.value = choices.includes(value) ? value : "";
+  } else {
+    input = document.createElement("input");
+    input.type = param.type === "integer" || param.type === "decimal" ? "number" : "text";
+    if (input.type === "number") input.step = param.type === "integer" ? "1" : "any";
+    input.value = value;
+    input.placeholder = param.required ? "required" : `any${param.example ? ` (e.g. ${param.example})` : ""}`;
+    if (param.kind !== "literal") {
+      list = document.createElement("datalist");
+      list.id = `complete-${param.name}`;
+      input.setAttribute("list", list.id);
+      input.addEventListener("input", () => complete(param, input, list));
+      input.dataset.entity = "true";
+    }
+  }
+  input.id = `param-${param.name}`;
+  input.name = param.name;
+  input.addEventListener("change", () => { binding = bind(); });
+  input.addEventListener("input", () => { dirty = true; });
+  return [input, list];
+}
+
+function renderParams(entry, given) {
+  const form = $("params");
+  form.replaceChildren();
+  for (const param of entry ? entry.params : []) {
+    const label = document.createElement("label");
+    label.htmlFor = `param-${param.name}`;
+    label.textContent = param.name;
+    const [input, list] = inputFor(param, initialValue(param, given));
+    const cell = document.createElement("span");
+    cell.appendChild(input);
+    if (list) cell.appendChild(list);
+    const help = document.createElement("span");
+    help.className = "help";
+    help.textContent = `${param.help}${param.required ? " (required)" : ""}`;
+    form.append(label, cell, help);
+  }
+}
+
+let completing = 0;
+async function complete(param, input, list) {
+  const ticket = ++completing;
+  const query = new URLSearchParams({ text: input.value });
+  for (const cls of param.classes) query.append("class", cls);
+  try {
+    const response = await fetch(`/api/complete?${query}`);
+    if (!response.ok || ticket !== completing) return;
+    const { matches } = await response.json();
+    picked[param.name] = {};
+    list.replaceChildren();
+    for (const match of matches) {
+      picked[param.name][match.label] = match.iri;
+      const option = document.createElement("option");
+      option.value = match.label;
+      option.label = match.name === match.label ? match.curie : `${match.name} · ${match.curie}`;
+      list.appendChild(option);
+    }
+  } catch (error) {
+    // completion is a convenience: the name is still resolved when the query is bound
+  }
+}
+
+function paramValues() {
+  const values = new URLSearchParams();
+  for (const input of $("params").elements) {
+    let value = input.value.trim();
+    if (input.dataset.entity && picked[input.name] && picked[input.name][value]) value = picked[input.name][value];
+    if (value) values.set(input.name, value);
+  }
+  return values;
+}
+
+let bindTicket = 0;
+async function bind() {
+  // the named query's SPARQL with the inputs bound as RDF terms, from the server (names resolved there)
+  if (!current) return true;
+  const ticket = ++bindTicket;
+  dirty = false;
+  try {
+    const response = await fetch(`/api/bind/${encodeURIComponent(current.name)}?${paramValues()}`);
+    const text = await response.text();
+    if (ticket !== bindTicket) return false; // a later change superseded this one
+    if (!response.ok) throw new Error(text);
+    $("query-text").value = JSON.parse(text).sparql;
+    if ($("status").className === "error") {
+      $("status").className = "";
+      $("status").textContent = "";
+    }
+    return true;
+  } catch (error) {
+    if (ticket === bindTicket) {
+      dirty = true;
+      $("status").className = "error";
+      $("status").textContent = error.message;
+    }
+    return false;
+  }
+}
+
+function choose(name, given = {}) {
   const entry = library.find((q) => q.name === name);
+  current = entry || null;
   $("query-select").value = entry ? entry.name : "";
   $("query-description").textContent = entry ? entry.description : "";
-  if (entry) $("query-text").value = entry.text;
+  renderParams(entry, given);
+  if (entry) {
+    $("query-text").value = entry.sparql;
+    binding = bind();
+    return binding;
+  }
+  binding = null;
+  return Promise.resolve(true);
 }
 
 async function init() {
@@ -152,8 +294,9 @@ async function init() {
   });
   $("query-select").addEventListener("change", (event) => {
     choose(event.target.value);
-    window.location.hash = event.target.value ? `query=${event.target.value}` : "";
+    window.location.hash = event.target.value ? `query=${encodeURIComponent(event.target.value)}` : "";
   });
+  $("params").addEventListener("submit", (event) => { event.preventDefault(); run(); });
   try {
     const document_ = await (await fetch("/queries.json")).json();
     library = document_.queries;
@@ -170,9 +313,16 @@ async function init() {
     option.textContent = `${q.name} — ${q.title}`;
     select.appendChild(option);
   }
-  const fromHash = () => new URLSearchParams(window.location.hash.slice(1)).get("query");
-  window.addEventListener("hashchange", () => choose(fromHash() || ""));
-  choose(fromHash() || "carriers-mechanisms");
+  // #query=NAME&param=value… chooses a query and fills its inputs
+  const fromHash = () => {
+    const given = Object.fromEntries(new URLSearchParams(window.location.hash.slice(1)));
+    const name = given.query;
+    delete given.query;
+    return [name, given];
+  };
+  window.addEventListener("hashchange", () => { const [name, given] = fromHash(); choose(name || "", given); });
+  const [name, given] = fromHash();
+  await choose(name || "carriers-mechanisms", given);
   document.body.dataset.ready = "true";
 }
 
