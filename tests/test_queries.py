@@ -332,23 +332,6 @@ def test_carriers_mechanisms_at_leaf_level(graph):
         graph.query("carriers-mechanisms", level="leaves")
 
 
-def test_mechanism_profile(graph):
-    result = graph.query("mechanism-profile")
-    assert table(result, "mechanism", "steps", "carrier_families", "cancer_types", "strongest_evidence") == [
-        ("cytotoxicity and apoptosis induction", "macrometastasis", "polymeric nanocarrier", "breast cancer",
-         "approved"),
-        ("EMT inhibition", "local invasion", "polymeric nanocarrier", "breast cancer", "in vivo (animal)"),
-        ("immune checkpoint blockade", "extravasation", "inorganic nanoparticle", "breast cancer",
-         "in vivo (animal)"),
-        ("macrophage repolarization", "circulation and CTC survival", "lipid-based nanocarrier",
-         "breast cancer", "in vitro"),
-        ("photothermal effect", "micrometastasis and colonization", "inorganic nanoparticle", "breast cancer",
-         "in vitro"),
-    ]
-    family = graph.query("mechanism-profile", mechanism_family="immune activation")
-    assert [r["mechanism"] for r in family] == ["immune checkpoint blockade", "macrophage repolarization"]
-
-
 def test_targets_by_site(graph):
     assert table(graph.query("targets-by-site"), "site", "target", "how", "formulations", "studies") == [
         ("bone", "CXCR4", "a ligand binds it", 1, 1),
@@ -356,62 +339,6 @@ def test_targets_by_site(graph):
         ("lung", "CD44", "a ligand binds it; designed to target it", 1, 1),
     ]
     assert [r["target"] for r in graph.query("targets-by-site", site="lung")] == ["CD44"]
-
-
-@pytest.mark.parametrize("level, expected", [
-    ("family", [("inorganic nanoparticle", "doxorubicin", 1, 2, "in vivo (animal)"),
-                ("lipid-based nanocarrier", "paclitaxel", 1, 1, "in vitro"),
-                ("polymeric nanocarrier", "doxorubicin", 1, 1, "approved"),
-                ("polymeric nanocarrier", "paclitaxel", 1, 1, "in vivo (animal)")]),
-    ("leaf", [("gold nanorod", "doxorubicin", 1, 2, "in vivo (animal)"),
-              ("PEGylated liposome", "paclitaxel", 1, 1, "in vitro"),
-              ("PLGA nanoparticle", "paclitaxel", 1, 1, "in vivo (animal)"),
-              ("polymeric micelle", "doxorubicin", 1, 1, "approved")]),
-])
-def test_cargo_by_carrier(graph, level, expected):
-    result = graph.query("cargo-by-carrier", level=level)
-    columns = ("carrier_family", "cargo", "formulations", "studies", "strongest_evidence")
-    assert table(result, *columns) == expected
-    lipids = graph.query("cargo-by-carrier", level=level, carrier="liposome")
-    assert [r["cargo"] for r in lipids] == ["paclitaxel"]
-
-
-def test_clinical_products(graph):
-    columns = ("formulation", "strongest_evidence", "trials", "approvals", "cargo_agents", "carriers")
-    expected = [("Fixture micelle", "approved", "NCT01234567 (clinical phase II)", "FDA", "doxorubicin",
-                 "polymeric micelle")]
-    assert table(graph.query("clinical-products"), *columns) == expected
-    assert table(graph.query("clinical-products", cargo="DOX"), *columns) == expected
-    assert len(graph.query("clinical-products", cargo="paclitaxel")) == 0
-
-
-def test_preclinical_only(graph):
-    columns = ("formulation", "strongest_evidence", "studies", "sources")
-    assert table(graph.query("preclinical-only"), *columns) == [
-        ("Fixture gold rod", "in vivo (animal)", 2, "CMR2022 §6; NH2026 l.200-201"),
-        ("Fixture PLGA-HA", "in vivo (animal)", 1, "CMR2022 §3"),
-        ("Fixture liposome", "in vitro", 1, "NH2026 l.100-104"),
-    ]
-    assert len(graph.query("preclinical-only", cancer="breast cancer")) == 3
-
-
-def test_reviews_compared(graph):
-    """Only the gold rod is in both sources: study 3 (CMR2022) and study 4 (NH2026) agree on the cancer."""
-    columns = ("formulation", "aspect", "value", "stated_by", "in_every_source")
-    rows = table(graph.query("reviews-compared"), *columns)
-    assert rows == [
-        ("Fixture gold rod", "evidence level", "in vitro", "NH2026", False),
-        ("Fixture gold rod", "evidence level", "in vivo (animal)", "CMR2022", False),
-        ("Fixture gold rod", "cascade step", "extravasation", "CMR2022", False),
-        ("Fixture gold rod", "cascade step", "micrometastasis and colonization", "NH2026", False),
-        ("Fixture gold rod", "cancer type", "breast cancer", "CMR2022; NH2026", True),
-        ("Fixture gold rod", "metastasis site", "bone", "CMR2022", False),
-        ("Fixture gold rod", "mechanism", "immune checkpoint blockade", "CMR2022", False),
-        ("Fixture gold rod", "mechanism", "photothermal effect", "NH2026", False),
-    ]
-    differences = graph.query("reviews-compared", differences=True)
-    assert len(differences) == 7 and all(not r["in_every_source"] for r in differences)
-    assert len(graph.query("reviews-compared", formulation="Fixture micelle")) == 0
 
 
 def test_imaging_systems(graph):

@@ -38,8 +38,9 @@ CASES = [
     ("systems-by-source", {}), ("provenance", {"node": "CXCR4"}), ("provenance", {"node": "Fixture micelle"}),
     ("search", {"text": "fixture"}),
     ("review-differences", {}), ("review-differences", {"verdict": "differ"}),
-    ("carriers-mechanisms", {"level": "leaf"}), ("targets-by-site", {}), ("targets-by-site", {"site": "bone"}),
-    ("imaging-systems", {}), ("imaging-systems", {"cancer": "breast cancer"}),
+    ("carriers-mechanisms", {"level": "leaf"}), ("targets-by-site", {}),
+    ("targets-by-site", {"site": "bone"}), ("imaging-systems", {}),
+    ("imaging-systems", {"cancer": "breast cancer"}),
 ]
 # Queries whose ORDER BY leaves no ties on the fixture: the row order must match too.
 TOTAL_ORDER = {"carriers-mechanisms", "step-coverage", "systems-by-source", "targets-by-step",

@@ -13,8 +13,8 @@ A header is the query's leading ``#`` lines::
 
 ``type`` is ``entity <Class>`` (several classes joined by ``|``; subclasses included) or
 ``literal <string|integer|decimal|boolean>``; ``values`` (``family, leaf``) makes a literal a choice
-among those values; ``default`` is ``required``, ``any`` (no filter: the
-variable stays unbound) or a value. ``lists`` names result columns that hold ``"; "``-separated lists
+among those values; ``default`` is ``required``, ``any`` (no filter: the variable stays unbound) or a
+value. ``lists`` names result columns that hold ``"; "``-separated lists
 (``GROUP_CONCAT``); their items are sorted so that every SPARQL engine gives the same cell.
 
 Parameters are bound by a ``VALUES`` block at the start of the query's WHERE group
@@ -24,7 +24,7 @@ through the variables it projects — and test an optional one with ``!BOUND(?na
 >>> q = parse_query("demo", "# title: Demo\\n# description: d\\n# param: n\\n#   type: literal integer\\n"
 ...                 "#   default: 3\\nSELECT * { ?s ?p ?n }")
 >>> q.title, q.params[0].describe(), q.body
-('Demo', 'n (integer, default 3)', 'SELECT * { ?s ?p ?o }')
+('Demo', 'n (integer, default 3)', 'SELECT * { ?s ?p ?n }')
 """
 
 from __future__ import annotations
