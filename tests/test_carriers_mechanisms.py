@@ -26,3 +26,12 @@ def test_formulations_on_the_catch_all_carrier_are_counted(real_store):
     root = catch_all_root(projection(real_store), "CarrierType")
     rows = KG(real_store).query("carriers-mechanisms").rows
     assert root is not None and any(r["carrier_family_iri"] == root for r in rows)
+
+
+def test_leaf_level_matches_reach_at_leaf_level(real_store):
+    """`level=leaf` keeps each carrier type as curated, as `kg reach --level leaf` does."""
+    cells = reach(projection(real_store), "carrier", "mechanism", level="leaf").cells
+    rows = KG(real_store).query("carriers-mechanisms", level="leaf").rows
+    got = {(r["carrier_family_iri"], r["mechanism_iri"]): r["formulations"] for r in rows}
+    assert got == {cell: len(c.formulations) for cell, c in cells.items()}
+    assert len(got) > len(KG(real_store).query("carriers-mechanisms").rows)  # leaves split the families

@@ -169,3 +169,62 @@ def test_errors_are_shown_and_nothing_comes_from_elsewhere(browser, page_url):
     origins = browser.script("return performance.getEntriesByType('resource')"
                              ".map(e => new URL(e.name).origin);")
     assert origins and set(origins) == {page_url.rstrip("/")}
+
+
+def _ready(browser, url: str, name: str) -> None:
+    browser.open(url)
+    browser.wait_for("return document.body.dataset.ready === 'true' && "
+                     f"document.getElementById('query-select').value === '{name}';")
+
+
+def _set(browser, param: str, value: str, event: str = "change") -> None:
+    """Type a value into a parameter input and fire the event a person's typing or picking fires."""
+    browser.script(f"const input = document.getElementById('param-{param}'); input.value = arguments[0];"
+                   f"input.dispatchEvent(new Event('{event}', {{bubbles: true}}));", value)
+
+
+def test_parameter_inputs_complete_names_and_bind_them(browser, page_url, query_store):
+    """The page builds its inputs from the query's header: an entity name gets completions from
+    /api/complete, and the server binds the chosen name as an RDF term into the SPARQL shown."""
+    _ready(browser, page_url + "#query=formulations-by-target", "formulations-by-target")
+    inputs = browser.script("return [...document.getElementById('params').elements]"
+                            ".map(e => [e.name, e.tagName, e.value]);")
+    assert inputs == [["target", "INPUT", "CXCR4"]]  # the header's example, prefilled
+    assert "title:" not in browser.script("return document.getElementById('query-text').value;")
+
+    _set(browser, "target", "cd", "input")
+    options = browser.wait_for("const o = [...document.querySelectorAll('#complete-target option')]"
+                               ".map(o => o.value); return o.length && o;")
+    assert options[0] == "CD44"
+    _set(browser, "target", "CD44")
+    browser.wait_for("return document.getElementById('query-text').value.includes("
+                     "'VALUES (?target) { (<https://w3id.org/nanomet-kg/id/target/cd44>) }');")
+    browser.click("#run")
+    browser.wait_for("return /rows? \\(/.test(document.getElementById('status').textContent);")
+    assert tuple(results_table(browser)) == KG(query_store).query("formulations-by-target",
+                                                                   target="CD44").table()
+
+
+def test_a_choice_parameter_is_a_select(browser, page_url, query_store):
+    _ready(browser, page_url + "#query=carriers-mechanisms", "carriers-mechanisms")
+    options = browser.script("return [...document.getElementById('param-level').options].map(o => o.value);")
+    assert options == ["family", "leaf"]
+    assert browser.script("return document.getElementById('param-level').value;") == "family"
+    _set(browser, "level", "leaf")
+    browser.wait_for("return document.getElementById('query-text').value.includes('\"leaf\"');")
+    browser.click("#run")
+    browser.wait_for("return /rows? \\(/.test(document.getElementById('status').textContent);")
+    assert tuple(results_table(browser)) == KG(query_store).query("carriers-mechanisms", level="leaf").table()
+
+
+def test_a_bad_name_is_reported_as_text_and_nothing_runs(browser, page_url):
+    _ready(browser, page_url + "#query=formulations-by-target&target=CXCR4", "formulations-by-target")
+    hostile = '<img src=x onerror="document.body.dataset.owned=1">CXCR5'
+    _set(browser, "target", hostile)
+    message = browser.wait_for("const s = document.getElementById('status');"
+                               "return s.className === 'error' && s.textContent;")
+    assert "no entity called" in message and hostile in message  # shown as text
+    browser.click("#run")
+    assert browser.script("return document.getElementById('results').rows.length;") == 0
+    assert browser.script("return document.querySelectorAll('#status img, #params img').length;") == 0
+    assert browser.script("return document.body.dataset.owned;") is None

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
+import pyoxigraph as ox
 import pytest
 from SPARQLWrapper import CSV, JSON, POST, SELECT, TSV, TURTLE, XML, SPARQLWrapper
 
 from kg.query.handle import KG
 from kg.query.library import load_library
+from kg.query.results import sort_list_cells
 from kg.server.app import make_server
 from kg.server.executor import Limits
 from kg.store.oxigraph_backend import OxigraphStore
@@ -97,22 +100,97 @@ def test_sparqlwrapper_ask_and_construct(endpoint):
     assert len(graph) == 2
 
 
-@pytest.mark.parametrize("name", ["carriers-mechanisms", "systems-by-source", "step-coverage"])
-def test_named_queries_through_sparqlwrapper(endpoint, query_store, name):
-    # without its comments: SPARQLWrapper guesses the query form by searching the text for keywords, and
-    # takes "address" in a comment for ADD (an update)
-    text = "\n".join(line for line in load_library()[name].text.splitlines() if not line.startswith("#"))
-    client = wrapper(endpoint, text)
-    assert client.queryType == SELECT
-    bindings = client.query().convert()["results"]["bindings"]
-    api = KG(query_store).query(name)
-    lists = load_library()[name].lists  # list cells: the API sorts their items, the raw endpoint does not
+def served_library(endpoint: str) -> dict[str, dict]:
+    document = json.loads(http(endpoint.removesuffix("/sparql") + "/queries.json")[2])
+    return {q["name"]: q for q in document["queries"]}
 
-    def cell(column, value):
-        return "; ".join(sorted(value.split("; "))) if column in lists else value
 
-    as_json = [{k: cell(k, v["value"]) for k, v in row.items()} for row in bindings]
-    assert as_json == [{k: cell(k, t.value) for k, t in row.items()} for row in api.bindings]
+def endpoint_rows(bindings: list[dict], lists) -> list[dict[str, str]]:
+    """SPARQL JSON bindings as {variable: value}, list cells normalised as the API does."""
+    variables = sorted({k for row in bindings for k in row})
+    document = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+    parsed = ox.parse_query_results(json.dumps(document).encode(), format=ox.QueryResultsFormat.JSON)
+    terms = [{v.value: t for v, t in zip(parsed.variables, solution, strict=True) if t is not None}
+             for solution in parsed]
+    return [{k: t.value for k, t in row.items()} for row in sort_list_cells(terms, lists)]
+
+
+def test_every_served_query_is_a_select_to_sparqlwrapper(endpoint, query_store):
+    """/queries.json serves each named query's SPARQL without the header comment (SPARQLWrapper guesses the
+    form from words in comments: "address" in step-coverage's header read as ADD, an update, got a 403),
+    and with its example parameters bound; run as served, it gives the API's rows."""
+    served = served_library(endpoint)
+    assert set(served) == set(load_library())
+    for name, entry in served.items():
+        query = load_library()[name]
+        assert not entry["sparql"].lstrip().startswith("#") and "# title:" not in entry["sparql"]
+        assert entry["title"] == query.title and [p["name"] for p in entry["params"]] == \
+            [p.name for p in query.params]
+        for text in (entry["sparql"], entry["example"]):
+            assert wrapper(endpoint, text).queryType == SELECT, name
+        assert entry["example_unbound"] == [], f"{name}: the fixture has every example"
+        given = {p.name: p.example if p.required else p.default for p in query.params
+                 if p.required or p.default != "any"}
+        bindings = wrapper(endpoint, entry["example"]).query().convert()["results"]["bindings"]
+        api = KG(query_store).query(name, **given)
+        expected = [{k: t.value for k, t in row.items()} for row in api.bindings]
+        assert sorted(map(sorted, (r.items() for r in endpoint_rows(bindings, query.lists)))) == \
+            sorted(map(sorted, (r.items() for r in expected))), name
+
+
+def test_name_completion(endpoint, query_store):
+    base = endpoint.removesuffix("/sparql")
+
+    def complete(**params):
+        status, _, body = http(base + "/api/complete?" + urllib.parse.urlencode(params, doseq=True))
+        return status, json.loads(body) if status == 200 else body.decode()
+
+    status, found = complete(text="cx", **{"class": "Target"})
+    assert status == 200 and found["matches"][0] == {
+        "iri": "https://w3id.org/nanomet-kg/id/target/cxcr4", "curie": "target:cxcr4", "label": "CXCR4",
+        "name": "CXCR4"}
+    # Greek-tolerant, and by alt label: "plerixafor" is AMD3100's
+    assert complete(text="hif-1a", **{"class": "Target"})[1]["matches"][0]["label"] == "HIF-1α"
+    assert complete(text="plerix")[1]["matches"][0] == {
+        "iri": "https://w3id.org/nanomet-kg/id/agent/amd3100", "curie": "agent:amd3100", "label": "AMD3100",
+        "name": "plerixafor"}
+    assert complete(text="cx", **{"class": "Organ"})[1]["matches"] == []
+    before = len(query_store)
+    assert complete(text='x" } ; DROP ALL ; SELECT * { ?s ?p ?o')[1]["matches"] == []  # a literal
+    assert len(query_store) == before
+    status, message = complete(text="cx", limit="many")
+    assert status == 400 and "limit is a number" in message
+
+
+def test_parameters_are_bound_by_the_server(endpoint, query_store):
+    base = endpoint.removesuffix("/sparql")
+
+    def bind(name, **params):
+        status, _, body = http(f"{base}/api/bind/{name}?" + urllib.parse.urlencode(params))
+        return status, json.loads(body) if status == 200 else body.decode()
+
+    status, bound = bind("formulations-by-target", target="cxcr4")
+    assert status == 200
+    assert "VALUES (?target) { (<https://w3id.org/nanomet-kg/id/target/cxcr4>) }" in bound["sparql"]
+    assert not bound["sparql"].startswith("#")
+    bindings = wrapper(endpoint, bound["sparql"]).query().convert()["results"]["bindings"]
+    assert [row["formulation"]["value"] for row in bindings] == \
+        [row["formulation_iri"] for row in KG(query_store).query("formulations-by-target", target="CXCR4")]
+    # an IRI picked from the completions, and an empty optional parameter (its default)
+    status, bound = bind("carriers-mechanisms", carrier="https://w3id.org/nanomet-kg/id/carrier/liposome",
+                         mechanism_family="", level="leaf")
+    assert status == 200 and '"leaf"' in bound["sparql"] and "UNDEF" in bound["sparql"]
+    for (name, params), message in [
+        (("formulations-by-target", {"target": "CXCR5"}),
+         "no entity called 'CXCR5' among Target; did you mean"),
+        (("formulations-by-target", {"target": 'x" } ; DROP ALL'}), "no entity called"),
+        (("formulations-by-target", {"tagret": "CXCR4"}), "unknown parameter tagret"),
+        (("formulations-by-target", {}), "missing parameter target"),
+        (("carriers-mechanisms", {"level": "leef"}), "parameter level is one of family, leaf"),
+        (("carrier-mechanism", {}), "no named query called 'carrier-mechanism'; did you mean"),
+    ]:
+        status, text = bind(name, **params)
+        assert status == 400 and message in text, (name, params, text)
 
 
 def test_updates_and_writes_are_refused(endpoint, query_store):
@@ -210,7 +288,12 @@ def test_page_and_library_are_served(endpoint):
     document = __import__("json").loads(http(base + "/queries.json")[2])
     assert [q["name"] for q in document["queries"]] == list(load_library())
     by_target = next(q for q in document["queries"] if q["name"] == "formulations-by-target")
-    assert "VALUES (?target) { (<https://w3id.org/nanomet-kg/id/target/cxcr4>) }" in by_target["text"]
+    assert "VALUES (?target) { (<https://w3id.org/nanomet-kg/id/target/cxcr4>) }" in by_target["example"]
+    assert by_target["params"] == [{
+        "name": "target", "kind": "entity", "type": "Target", "classes": ["Target"], "values": [],
+        "required": True, "default": "required", "example": "CXCR4",
+        "help": "a molecular target or cell population, by name",
+        "describe": "target (Target, required, e.g. CXCR4)"}]
     assert http(base + "/static/../../etc/passwd")[0] == 404
 
 
