@@ -111,7 +111,7 @@ def browser(tmp_path_factory):
 def page_url(query_store_path):
     server = make_server(query_store_path, port=0, quiet=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server.url + "/"
+    yield server.url + "/query"
     server.shutdown()
     server.server_close()
 
@@ -168,4 +168,4 @@ def test_errors_are_shown_and_nothing_comes_from_elsewhere(browser, page_url):
     assert "HTTP 400" in message and "SPARQL syntax error at line 1" in message
     origins = browser.script("return performance.getEntriesByType('resource')"
                              ".map(e => new URL(e.name).origin);")
-    assert origins and set(origins) == {page_url.rstrip("/")}
+    assert origins and set(origins) == {page_url.removesuffix("/query")}

@@ -148,9 +148,10 @@ def _caret(query: str, line: int, column: int) -> str:
     return f"\n  {text}\n  {' ' * max(column - 1, 0)}^"
 
 
-def check_syntax(query: str, prefixes: Mapping[str, str] | None = None) -> None:
+def check_syntax(query: str, prefixes: Mapping[str, str] | None = None, base_iri: str | None = None) -> None:
     """Parse the query (as Oxigraph does, without data) and raise :class:`QueryError` with the parser's
-    message, line and column, and the offending line marked.
+    message, line and column, and the offending line marked. Relative IRIs resolve against
+    ``base_iri``; without one they are an error.
 
     >>> check_syntax("SELECT ?x WHERE { ?x ?y }")
     Traceback (most recent call last):
@@ -163,7 +164,7 @@ def check_syntax(query: str, prefixes: Mapping[str, str] | None = None) -> None:
     if form in UPDATE_WORDS:
         raise QueryError(f"SPARQL updates ({form} …) are not allowed: the knowledge graph is read-only")
     try:
-        ox.Store().query(query, prefixes=dict(prefixes or {}))
+        ox.Store().query(query, prefixes=dict(prefixes or {}), base_iri=base_iri)
     except SyntaxError as err:
         message = str(err)
         m = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)

@@ -40,6 +40,20 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Request:
+    """One SPARQL Protocol query: the text, how the answer is asked for (Accept header, ``format=``),
+    the base IRI relative IRIs resolve against, and the protocol's dataset (``default-graph-uri`` and
+    ``named-graph-uri``: graphs of the store; one it lacks is empty, nothing is fetched)."""
+
+    query: str
+    accept: str = ""
+    explicit_format: str = ""
+    base_iri: str | None = None
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Format:
     name: str
     media_type: str
@@ -115,15 +129,27 @@ def _too_large(max_rows: int, what: str) -> Answer:
                              "(or start `kg serve` with a larger --max-rows)")
 
 
-def evaluate(store: ox.Store, query: str, accept: str = "", explicit_format: str = "",
-             max_rows: int = 10_000) -> Answer:
+def _dataset(request: Request) -> dict:
+    """pyoxigraph's dataset arguments for the protocol's ``default-graph-uri`` / ``named-graph-uri``."""
+    if not (request.default_graphs or request.named_graphs):
+        return {}
+    # as with FROM / FROM NAMED: naming only one kind leaves the other empty
+    return {"default_graph": [ox.NamedNode(g) for g in request.default_graphs],
+            "named_graphs": [ox.NamedNode(g) for g in request.named_graphs]}
+
+
+def evaluate(store: ox.Store, request: Request, max_rows: int = 10_000) -> Answer:
     """Run one query against ``store`` and serialise the answer as negotiated."""
+    query, accept, explicit_format = request.query, request.accept, request.explicit_format
     try:
-        check_syntax(query, PREFIXES)
+        check_syntax(query, PREFIXES, request.base_iri)
+        dataset = _dataset(request)
     except QueryError as err:
         return Answer.error(403 if "read-only" in str(err) else 400, str(err))
+    except ValueError as err:
+        return Answer.error(400, f"not an IRI in default-graph-uri or named-graph-uri: {err}")
     try:
-        result = store.query(query, prefixes=PREFIXES)
+        result = store.query(query, prefixes=PREFIXES, base_iri=request.base_iri, **dataset)
         if isinstance(result, ox.QueryTriples):
             fmt = negotiate(accept, GRAPH_FORMATS, explicit_format)
             if fmt is None:

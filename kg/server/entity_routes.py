@@ -1,0 +1,5 @@
+"""entity pages."""
+
+from starlette.routing import Route
+
+ROUTES: list[Route] = []

@@ -1,0 +1,5 @@
+"""overview pages."""
+
+from starlette.routing import Route
+
+ROUTES: list[Route] = []

@@ -1,0 +1,89 @@
+"""What the routes of ``kg serve`` share: the query workers, the store the pages read, the page
+templates, the static files and results computed once per store (cached by its fingerprint)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from kg.core.errors import KGError
+from kg.server.executor import Limits, QueryExecutor
+
+T = TypeVar("T")
+STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+                ".css": "text/css; charset=utf-8", ".txt": "text/plain; charset=utf-8",
+                ".json": "application/json", ".md": "text/plain; charset=utf-8"}
+# vis-network, served from the copy inside the pyvis package (no CDN; licence in static/LICENSES.md)
+VIS_NETWORK = ("pyvis", "lib/vis-9.1.2/vis-network.min.js")
+VIS_NETWORK_NAME = "vendor/vis-network.min.js"
+PAGE_THREADS = 16      # pages and small JSON routes computed at once (threads)
+SPARQL_THREADS = 64    # /sparql requests waiting for a query worker at once (threads)
+
+
+def static_files() -> dict[str, tuple[str, bytes]]:
+    """name → (content type, bytes) of the files shipped in ``kg/server/static``, and vis-network."""
+    folder = resources.files("kg.server") / "static"
+    files = {}
+    for entry in folder.iterdir():
+        suffix = Path(entry.name).suffix
+        if suffix in STATIC_TYPES:
+            files[entry.name] = (STATIC_TYPES[suffix], entry.read_bytes())
+    try:
+        files[VIS_NETWORK_NAME] = (STATIC_TYPES[".js"], resources.files(VIS_NETWORK[0]).joinpath(
+            VIS_NETWORK[1]).read_bytes())
+    except (FileNotFoundError, ModuleNotFoundError) as err:
+        raise KGError(f"cannot read vis-network from the pyvis package ({err}); kg serve needs "
+                      "pyvis 0.3.x: pip install 'pyvis>=0.3.2,<0.4'") from None
+    return files
+
+
+class Explorer:
+    """The shared state of one server: built once at start, read by every request."""
+
+    def __init__(self, store_path: Path, limits: Limits | None = None, in_memory: bool | None = None):
+        import anyio
+        import jinja2
+
+        from kg.query.handle import KG
+        from kg.server.sparql_routes import library_document
+        from kg.store.oxigraph_backend import OxigraphStore
+
+        self.store_path = Path(store_path)
+        self.store = OxigraphStore.open(self.store_path, in_memory)  # a clear error if there is none
+        self.graph = KG(self.store)
+        self.fingerprint = self.store.manifest().get("fingerprint", "")
+        self.library = library_document(self.store_path)
+        self.static = static_files()
+        self.templates = jinja2.Environment(loader=jinja2.PackageLoader("kg.server", "templates"),
+                                            autoescape=True, trim_blocks=True, lstrip_blocks=True)
+        self.page_threads = anyio.CapacityLimiter(PAGE_THREADS)
+        self.sparql_threads = anyio.CapacityLimiter(SPARQL_THREADS)
+        self._cache: dict[tuple[str, str], Any] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+        self.executor = QueryExecutor(self.store_path, limits, in_memory)
+
+    def cached(self, name: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once per store fingerprint (concurrent callers wait for the first)."""
+        key = (self.fingerprint, name)
+        if key in self._cache:
+            return self._cache[key]
+        with self._lock:
+            lock = self._locks.setdefault(name, threading.Lock())
+        with lock:
+            if key not in self._cache:
+                self._cache[key] = compute()
+        return self._cache[key]
+
+    def render(self, template: str, **context) -> str:
+        """A page from ``kg/server/templates``."""
+        from kg.core.version import version
+
+        return self.templates.get_template(template).render(version=version(), **context)
+
+    def close(self) -> None:
+        self.executor.close()
+        self.store.close()
