@@ -25,7 +25,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.core.prefixes import NMO, PREFIXES, compact
+from kg.core.biolink import BIOLINK_CATEGORY, BIOLINK_PREDICATE, NAMED_THING, RELATED_TO
+from kg.core.prefixes import NMO, PREFIXES, compact, expand
+from kg.core.schema import CITED_REFERENCE, DOI, LINES, SECTION, SHORT_NAME, SOURCE_DOCUMENT
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -157,33 +159,6 @@ def to_graphml(triples: Iterable[ox.Triple]) -> bytes:
     return out.getvalue()
 
 
-# Biolink categories for the model's classes (most specific first when a node has several).
-BIOLINK_CATEGORY = {
-    "Formulation": "biolink:ChemicalMixture", "FormulationStrategy": "biolink:ChemicalMixture",
-    "SmallMolecule": "biolink:SmallMolecule", "Protein": "biolink:Protein", "Antibody": "biolink:Protein",
-    "Peptide": "biolink:Polypeptide", "NucleicAcid": "biolink:NucleicAcidEntity",
-    "SiRNA": "biolink:NucleicAcidEntity", "MiRNA": "biolink:NucleicAcidEntity",
-    "MRNA": "biolink:NucleicAcidEntity", "Plasmid": "biolink:NucleicAcidEntity",
-    "Agent": "biolink:ChemicalEntity", "Material": "biolink:ChemicalEntity",
-    "PhotoactiveAgent": "biolink:ChemicalEntity", "ImagingAgent": "biolink:ChemicalEntity",
-    "TargetingLigand": "biolink:ChemicalEntity", "CellTherapy": "biolink:Cell",
-    "MolecularTarget": "biolink:BiologicalEntity", "Target": "biolink:BiologicalEntity",
-    "CellPopulation": "biolink:Cell", "CancerType": "biolink:Disease", "Organ": "biolink:AnatomicalEntity",
-    "CascadeStep": "biolink:PathologicalProcess", "TherapyModality": "biolink:Procedure",
-    "Study": "biolink:Study", "ClinicalTrial": "biolink:ClinicalTrial",
-    "SourceDocument": "biolink:Publication",
-    "Agency": "biolink:Agent",
-}
-# Biolink predicates for the model's properties; the rest are biolink:related_to (the nmo property is
-# kept as original_predicate on every edge).
-BIOLINK_PREDICATE = {
-    "nmo:hasCarrier": "biolink:has_part", "nmo:hasCoating": "biolink:has_part",
-    "nmo:hasCargo": "biolink:has_part",
-    "nmo:hasLigand": "biolink:has_part", "nmo:binds": "biolink:physically_interacts_with",
-    "nmo:actsOn": "biolink:affects", "nmo:involvedIn": "biolink:participates_in",
-    "nmo:precedes": "biolink:precedes",
-    "skos:broader": "biolink:subclass_of",
-}
 KGX_NODE_COLUMNS = ("id", "category", "name", "description", "synonym", "xref", "iri", "nmo_types")
 KGX_EDGE_COLUMNS = ("id", "subject", "predicate", "object", "original_predicate", "knowledge_level",
                     "agent_type", "publications", "citations")
@@ -193,17 +168,17 @@ def _citation(props: dict[str, list[Term]], documents: dict[str, tuple[str, str]
     """(DOI CURIE, human citation) of a record or statement with nmo:sourceDocument."""
     from kg.core.citations import citation
 
-    doc = props.get(NMO + "sourceDocument", [None])[0]
+    doc = props.get(expand(SOURCE_DOCUMENT), [None])[0]
     if doc is None or doc.value not in documents:
         return "", ""
     short, doi = documents[doc.value]
 
-    def first(key: str) -> str | None:
-        values = props.get(NMO + key)
+    def first(curie: str) -> str | None:
+        values = props.get(expand(curie))
         return values[0].value if values else None
 
-    refs = ",".join(r.value for r in props.get(NMO + "citedReference", []))
-    return (f"doi:{doi}" if doi else ""), citation(short, first("section"), first("lines"), refs)
+    refs = ",".join(r.value for r in props.get(expand(CITED_REFERENCE), []))
+    return (f"doi:{doi}" if doi else ""), citation(short, first(SECTION), first(LINES), refs)
 
 
 def _tsv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
@@ -222,8 +197,9 @@ def to_kgx(triples: Iterable[ox.Triple]) -> dict[str, bytes]:
     triples = canonical(triples)
     for t in triples:
         props[t.subject][t.predicate.value].append(t.object)
-    documents = {s.value: (p[NMO + "shortName"][0].value, p.get(NMO + "doi", [ox.Literal("")])[0].value)
-                 for s, p in props.items() if NMO + "shortName" in p}
+    short_name, doi = expand(SHORT_NAME), expand(DOI)
+    documents = {s.value: (p[short_name][0].value, p.get(doi, [ox.Literal("")])[0].value)
+                 for s, p in props.items() if short_name in p}
     nodes = {}
     for subject, p in props.items():
         classes = [o.value[len(NMO):] for o in p.get(RDF_TYPE, []) if o.value.startswith(NMO)]
@@ -231,7 +207,7 @@ def to_kgx(triples: Iterable[ox.Triple]) -> dict[str, bytes]:
             continue
         if subject.value.startswith(NMO):
             continue  # the ontology's own terms are schema, not data
-        categories = sorted({BIOLINK_CATEGORY.get(c, "biolink:NamedThing") for c in classes})
+        categories = sorted({BIOLINK_CATEGORY.get(c, NAMED_THING) for c in classes})
         definition = p.get(SKOS + "definition") or p.get(PREFIXES["rdfs"] + "comment") or []
         nodes[subject.value] = {
             "id": compact(subject.value), "category": "|".join(categories), "name": p[RDFS_LABEL][0].value,
@@ -255,7 +231,7 @@ def to_kgx(triples: Iterable[ox.Triple]) -> dict[str, bytes]:
         own = _citation(props[t.subject], documents)
         edges.append({
             "id": "nmkg:" + hashlib.sha256(f"{s} {p} {o}".encode()).hexdigest()[:16],
-            "subject": nodes[s]["id"], "predicate": BIOLINK_PREDICATE.get(original, "biolink:related_to"),
+            "subject": nodes[s]["id"], "predicate": BIOLINK_PREDICATE.get(original, RELATED_TO),
             "object": nodes[o]["id"], "original_predicate": original,
             "knowledge_level": "knowledge_assertion", "agent_type": "manual_agent",
             "publications": "|".join(sorted({d for d, _ in cited + [own] if d})),

@@ -102,7 +102,8 @@ def test_no_layer_imports_a_higher_one():
 
 @pytest.mark.parametrize("source, importer, expected", [
     ("from kg.cli.output import render_rows\n", "store/bad.py", "kg.store imports kg.cli.output"),
-    ("def f():\n    from kg.query import handle\n", "analysis/lazy.py", "kg.analysis imports kg.query.handle"),
+    ("def f():\n    from kg.query import handle\n", "analysis/lazy.py",
+     "kg.analysis imports kg.query.handle"),
     ("import kg.views.view\n", "export.py", "kg.export imports kg.views.view (a peer)"),
     ("from ..query.resolve import resolve\n", "build/rel.py", "kg.build imports kg.query.resolve (a peer)"),
 ])

@@ -16,11 +16,12 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from kg.analysis.node_types import TYPE_ORDER, family_of_type
-from kg.analysis.projection import ENTITY_PREDICATES, projection
+from kg.analysis.node_types import family_of_type
+from kg.analysis.projection import projection
 from kg.build.pipeline import build
 from kg.cli import main
 from kg.core.locations import Sources
+from kg.core.schema import ENTITY_PREDICATES, TYPE_ORDER
 from kg.store import open_store
 from kg.store.oxigraph_backend import OxigraphStore
 from kg.views import build_view, style
@@ -198,7 +199,8 @@ def test_whole_view_over_the_cap_lifts_families_then_trims(store):
 
 @pytest.mark.parametrize("studies", [False, True])
 def test_lifting_both_hierarchies_at_once_equals_lifting_one_after_the_other(store, studies):
-    from kg.analysis.hierarchy import HIERARCHICAL_TYPES, lift_to_families
+    from kg.analysis.hierarchy import lift_to_families
+    from kg.core.schema import HIERARCHICAL_TYPES
     from kg.views.subgraphs import _lifted
 
     graph = projection(store, collapse_studies=not studies)

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kg.analysis.dwpc import DEFAULT_DAMPING, Score, dwpc_from
-from kg.analysis.hierarchy import HIERARCHICAL_TYPES, catch_all_root, lift_to_families
+from kg.analysis.hierarchy import catch_all_root, lift_to_families
 from kg.analysis.paths import PathIndex
 from kg.analysis.reach import Matrix, reach, support
+from kg.core.schema import HIERARCHICAL_TYPES, INVOLVED_IN
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -93,7 +94,7 @@ def unaddressed_biology(graph: nx.MultiDiGraph) -> list[dict]:
     matrix = reach(graph, "target", "step", level="leaf")
     found = []
     for target, step, key, data in graph.edges(keys=True, data=True):
-        if key != "nmo:involvedIn" or matrix.cell(target, step).studies:
+        if key != INVOLVED_IN or matrix.cell(target, step).studies:
             continue
         elsewhere = [matrix.labels[c] for c in matrix.cols if matrix.cell(target, c).studies]
         aiming = set().union(*(matrix.cell(target, c).formulations for c in matrix.cols))

@@ -23,11 +23,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kg.core.schema import BROADER
+
 if TYPE_CHECKING:
     import networkx as nx
-
-BROADER = "skos:broader"
-HIERARCHICAL_TYPES = ("CarrierType", "Mechanism")
 
 
 def _parents(graph: nx.MultiDiGraph, node_type: str) -> dict[str, set[str]]:

@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
-from kg.analysis.node_types import QUALIFIER_TYPES, node_matches, nodes_of_types
+from kg.analysis.node_types import node_matches, nodes_of_types
 from kg.core.errors import QueryError
+from kg.core.schema import QUALIFIER_TYPES
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -1,8 +1,9 @@
-"""The model's classes as node types of the projection: their order, families and short names.
+"""Node types of the projection: a node's type and family, and type names in commands.
 
 A node's ``type`` is its most specific class, its ``family`` the top-level class it belongs to
 (``SmallMolecule`` → ``Agent``). A type name in a command (``--via``, ``--type``) may be a class name
-in any case, or a short name such as ``carrier`` or ``step``.
+in any case, or a short name such as ``carrier`` or ``step`` (the order, families and short names are
+stated in :mod:`kg.core.schema`).
 
 >>> type_name("carrier"), type_name("cascadestep"), type_name("Target")
 ('CarrierType', 'CascadeStep', 'Target')
@@ -15,33 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from kg.core.errors import QueryError
+from kg.core.schema import FAMILY, QUALIFIER_TYPES, SHORT_NAMES, TYPE_ORDER
 
-# Most specific first: a node's ``type`` is the first of its classes in this order.
-AGENT_TYPES = ("SiRNA", "MiRNA", "MRNA", "Plasmid", "NucleicAcid", "Antibody", "Peptide", "Protein",
-               "PhotoactiveAgent", "ImagingAgent", "CellTherapy", "SmallMolecule", "Material",
-               "TargetingLigand", "Agent")
-TARGET_TYPES = ("MolecularTarget", "CellPopulation", "Target")
-TYPE_ORDER = (
-    "FormulationStrategy", "Formulation", "Study", "ClinicalTrial", "RegulatoryApproval", *AGENT_TYPES,
-    *TARGET_TYPES, "CarrierType", "Mechanism", "CascadeStep", "CancerType", "Organ", "TherapyModality",
-    "EvidenceLevel", "Agency", "DrugClass", "SourceDocument",
-)
-FAMILY = {
-    **{t: "Agent" for t in AGENT_TYPES},
-    **{t: "Target" for t in TARGET_TYPES},
-    "FormulationStrategy": "Formulation",
-}
-# Node types that qualify a statement rather than take part in it: path and hub analysis leave them
-# out (their information is on the edges: ``evidence`` and ``sources``).
-QUALIFIER_TYPES = ("SourceDocument", "EvidenceLevel")
-
-SHORT_NAMES = {
-    "carrier": "CarrierType", "mechanism": "Mechanism", "step": "CascadeStep", "target": "Target",
-    "formulation": "Formulation", "study": "Study", "agent": "Agent", "drug": "Agent", "cargo": "Agent",
-    "ligand": "Agent", "cancer": "CancerType", "site": "Organ", "organ": "Organ",
-    "modality": "TherapyModality", "evidence": "EvidenceLevel", "trial": "ClinicalTrial",
-    "approval": "RegulatoryApproval", "source": "SourceDocument", "drugclass": "DrugClass",
-}
 _BY_FOLDED = {t.casefold(): t for t in TYPE_ORDER} | SHORT_NAMES
 
 

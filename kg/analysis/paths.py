@@ -8,7 +8,7 @@ How paths are walked (the rules, in one place):
   (say ``hasCoating`` and ``hasLigand`` for the same agent) is listed on that one hop: a path is a
   sequence of distinct nodes, and paths are counted as such.
 - **Qualifier nodes are not stepping stones.** Source documents and evidence levels
-  (:data:`kg.analysis.node_types.QUALIFIER_TYPES`) would join every pair of studies; their information is on
+  (:data:`kg.core.schema.QUALIFIER_TYPES`) would join every pair of studies; their information is on
   the edges (``sources``, ``evidence``), so a path may end at one but never pass through one.
 - **Hierarchies.** ``skos:broader`` hops are ordinary hops (a formulation on a PEGylated liposome
   reaches *liposome* in two hops), but a path may not go up to a concept and straight down again
@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from kg.analysis.hierarchy import BROADER
-from kg.analysis.node_types import QUALIFIER_TYPES, node_matches, nodes_of_types, type_name
+from kg.analysis.node_types import node_matches, nodes_of_types, type_name
 from kg.core.errors import QueryError
+from kg.core.schema import BROADER, QUALIFIER_TYPES
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -2,10 +2,11 @@
 
 Nodes are entity IRIs with ``label``, ``type`` (the most specific model class, e.g. ``CarrierType``),
 ``types`` and ``family`` (the top-level class, e.g. ``Agent`` for a small molecule). Edges run subject →
-object, keyed by predicate (``pred``, a CURIE such as ``nmo:hasCarrier``), and carry ``sources``: the
-citations the statement rests on — a study's, approval's or trial's own provenance; a reified
-background statement's; for what a formulation is made of, the places its studies cite; and
-``(vocabulary)`` for hierarchy and cascade-order links.
+object, keyed by predicate (``pred``, a CURIE such as ``nmo:hasCarrier``; the kept ones are
+:data:`kg.core.schema.ENTITY_PREDICATES`), and carry ``sources``: the citations the statement rests
+on — a study's, approval's or trial's own provenance; a reified background statement's; for what a
+formulation is made of, the places its studies cite; and ``(vocabulary)`` for hierarchy and
+cascade-order links.
 Literals, blank nodes and schema triples (types, scheme membership, ontology axioms) are left out.
 
 Study edges carry the study's best ``evidence`` (the level's ``nmo:rank``) and ``evidence_label``.
@@ -15,7 +16,8 @@ Nodes with an ``nmo:rank`` (evidence levels, cascade steps) carry it as ``rank``
 
 Projections are cached per store fingerprint, in memory and next to the store on disk
 (``.<store folder>.projection-<fingerprint>-<code digest>-<full|collapsed>.pickle``); a rebuilt store or
-a change to this module gives a new file name, and writing it removes the store's older cache files.
+a change to this module or to the model (:mod:`kg.core.schema`) gives a new file name, and writing it
+removes the store's older cache files.
 """
 
 from __future__ import annotations
@@ -28,30 +30,23 @@ from pathlib import Path
 from sys import intern
 from typing import TYPE_CHECKING
 
-from kg.analysis.node_types import TYPE_ORDER, family_of_type
+from kg.analysis.node_types import family_of_type
 from kg.core.citations import citation
 from kg.core.prefixes import NMO, compact
+from kg.core.schema import (
+    COMPOSITION_PREDICATES,
+    ENTITY_PREDICATES,
+    EVALUATES,
+    STUDY_PREDICATES,
+    TYPE_ORDER,
+    VOCABULARY_PREDICATES,
+)
 from kg.store.base import Store
 
 if TYPE_CHECKING:
     import networkx as nx
 
-# Links between entities that the projection keeps (everything else is schema or literal).
-ENTITY_PREDICATES = (
-    "nmo:hasCarrier", "nmo:hasCoating", "nmo:hasLigand", "nmo:hasCargo", "nmo:targets", "nmo:evaluates",
-    "nmo:cancerType", "nmo:metastasisSite", "nmo:mechanism", "nmo:addressesStep", "nmo:modality",
-    "nmo:combinedWith", "nmo:evidenceLevel", "nmo:sourceDocument", "nmo:approves", "nmo:agency",
-    "nmo:indication", "nmo:phase", "nmo:testsFormulation", "nmo:involvedIn", "nmo:actsOn", "nmo:binds",
-    "nmo:drugClass", "nmo:highestStatus", "nmo:precedes", "nmo:reversibleWith", "skos:broader",
-)
-# Links of the vocabulary itself (hierarchies, cascade order): they rest on the model, not a source.
-VOCABULARY_PREDICATES = ("skos:broader", "nmo:precedes", "nmo:reversibleWith")
-VOCABULARY = "(vocabulary)"
-# What a formulation is made of: stated wherever the formulation is described (its studies).
-COMPOSITION_PREDICATES = ("nmo:hasCarrier", "nmo:hasCoating", "nmo:hasLigand", "nmo:hasCargo", "nmo:targets")
-# Study links that become formulation → X edges when studies are collapsed.
-STUDY_PREDICATES = ("nmo:cancerType", "nmo:metastasisSite", "nmo:mechanism", "nmo:addressesStep",
-                    "nmo:modality", "nmo:combinedWith", "nmo:evidenceLevel")
+VOCABULARY = "(vocabulary)"  # the source of a vocabulary link: the model itself
 
 NODES_QUERY = """
 SELECT ?node ?label ?class ?rank WHERE {
@@ -126,7 +121,7 @@ def build_projection(store: Store, collapse_studies: bool = False) -> nx.MultiDi
     evidence = _best_evidence(store)
     statement_sources = _statement_sources(store)
     edges = _entity_edges(store)
-    evaluates = {s: o for s, p, o in edges if p == "nmo:evaluates"}
+    evaluates = {s: o for s, p, o in edges if p == EVALUATES}
     described_at: dict[str, set[str]] = {}
     for study, formulation in evaluates.items():
         if study in cited:
@@ -241,9 +236,10 @@ def _code_version() -> str:
     import networkx as nx
 
     from kg.analysis import node_types
+    from kg.core import schema
 
     digest = hashlib.sha256(nx.__version__.encode())
-    for module in (__file__, node_types.__file__):
+    for module in (__file__, node_types.__file__, schema.__file__):
         digest.update(Path(module).read_bytes())
     return digest.hexdigest()[:8]
 

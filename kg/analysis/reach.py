@@ -18,42 +18,22 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kg.analysis.hierarchy import HIERARCHICAL_TYPES, families
+from kg.analysis.hierarchy import families
 from kg.analysis.node_types import node_matches
 from kg.core.errors import QueryError
+from kg.core.schema import (
+    AXES,
+    EVALUATES,
+    EVIDENCE_LEVEL,
+    HIERARCHICAL_TYPES,
+    TARGET_BIOLOGY_PREDICATES,
+    Axis,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
 
-BACKGROUND_PREDICATES = ("nmo:involvedIn", "nmo:actsOn", "nmo:binds")
 LEVELS = ("family", "leaf")
-
-
-@dataclass(frozen=True)
-class Axis:
-    """One side of a matrix: the node type and the statements (of the formulation or its study) to it."""
-
-    name: str
-    node_type: str
-    predicates: tuple[str, ...]
-    on_study: bool
-    description: str
-
-
-AXES = {a.name: a for a in (
-    Axis("carrier", "CarrierType", ("nmo:hasCarrier", "nmo:hasCoating"), False,
-         "carrier type of the formulation"),
-    Axis("target", "Target", ("nmo:targets",), False, "what the formulation targets"),
-    Axis("cargo", "Agent", ("nmo:hasCargo",), False, "cargo of the formulation"),
-    Axis("ligand", "Agent", ("nmo:hasLigand",), False, "targeting ligand of the formulation"),
-    Axis("coating", "Agent", ("nmo:hasCoating",), False, "coating material of the formulation"),
-    Axis("mechanism", "Mechanism", ("nmo:mechanism",), True, "mechanism named by the study"),
-    Axis("step", "CascadeStep", ("nmo:addressesStep",), True, "cascade step the study addresses"),
-    Axis("cancer", "CancerType", ("nmo:cancerType",), True, "cancer type of the study"),
-    Axis("site", "Organ", ("nmo:metastasisSite",), True, "metastasis site of the study"),
-    Axis("modality", "TherapyModality", ("nmo:modality",), True, "therapy modality of the study"),
-    Axis("evidence", "EvidenceLevel", ("nmo:evidenceLevel",), True, "evidence level of the study"),
-)}
 
 
 def axis(name: str) -> Axis:
@@ -150,7 +130,7 @@ class Matrix:
 def study_evidence(graph: nx.MultiDiGraph, study: str) -> tuple[int, str]:
     """(rank, label) of the strongest evidence level a study states; (0, "") if it states none."""
     levels = [(graph.nodes[v].get("rank", 0), graph.nodes[v]["label"])
-              for _, v, k in graph.out_edges(study, keys=True) if k == "nmo:evidenceLevel"]
+              for _, v, k in graph.out_edges(study, keys=True) if k == EVIDENCE_LEVEL]
     return max(levels, default=(0, ""))
 
 
@@ -159,7 +139,7 @@ def study_rows(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, int, str]]:
     for study, attrs in graph.nodes(data=True):
         if attrs.get("type") != "Study":
             continue
-        formulation = next((v for _, v, k in graph.out_edges(study, keys=True) if k == "nmo:evaluates"), None)
+        formulation = next((v for _, v, k in graph.out_edges(study, keys=True) if k == EVALUATES), None)
         if formulation is not None:
             yield (study, formulation, *study_evidence(graph, study))
 
@@ -183,9 +163,9 @@ def _background(graph: nx.MultiDiGraph, nodes: set[str], node_type: str) -> set[
     """Nodes of ``node_type`` joined to any of ``nodes`` by a background-biology statement, either way."""
     found = set()
     for node in nodes:
-        found |= _linked(graph, node, BACKGROUND_PREDICATES, node_type)
+        found |= _linked(graph, node, TARGET_BIOLOGY_PREDICATES, node_type)
         found |= {u for u, _, k in graph.in_edges(node, keys=True)
-                  if k in BACKGROUND_PREDICATES and node_matches(graph.nodes[u], node_type)}
+                  if k in TARGET_BIOLOGY_PREDICATES and node_matches(graph.nodes[u], node_type)}
     return found
 
 
@@ -214,7 +194,8 @@ class _Values:
 
 def reach(graph: nx.MultiDiGraph, row_axis: str, col_axis: str, level: str = "family", via: str | None = None,
           all_rows: bool = False, all_cols: bool = False) -> Matrix:
-    """The reachability matrix of two axes (names from :data:`AXES`) over a projection with studies.
+    """The reachability matrix of two axes (names from :data:`kg.core.schema.AXES`) over a projection
+    with studies.
 
     Rows and columns are the nodes that have some support, or every node of the axis type (at the
     level) with ``all_rows`` / ``all_cols``. Steps and evidence levels are in their ``rank`` order,

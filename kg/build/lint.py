@@ -12,17 +12,10 @@ import pyoxigraph as ox
 
 from kg.core.names import normalize_name
 from kg.core.prefixes import ID, NMO, compact, sparql_prologue
+from kg.core.schema import BACKGROUND_PREDICATES, TOP_LEVEL_TYPES
 from kg.core.sparql import inject_values
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-SOURCED_PREDICATES = ("involvedIn", "actsOn", "binds", "drugClass", "highestStatus")
-
-# Top-level classes: labels must be unique within each family (subclasses included).
-FAMILIES = (
-    "Formulation", "Study", "CarrierType", "Mechanism", "Agent", "Target", "CascadeStep", "CancerType",
-    "Organ", "TherapyModality", "EvidenceLevel", "RegulatoryApproval", "Agency", "ClinicalTrial",
-    "DrugClass", "SourceDocument",
-)
 
 
 @dataclass(frozen=True)
@@ -88,10 +81,11 @@ def undefined_entities(store: ox.Store, where: Callable[[str], str],
 
 
 def duplicate_names(store: ox.Store) -> list[Finding]:
-    """Two nodes of one class family whose labels (or label and alt label) normalise to the same name."""
+    """Two nodes of one class family (a top-level class, subclasses included) whose labels (or label and
+    alt label) normalise to the same name."""
     rows = store.query(sparql_prologue() + f"""
         SELECT ?node ?family ?name ?kind WHERE {{
-          VALUES ?family {{ {' '.join('nmo:' + f for f in FAMILIES)} }}
+          VALUES ?family {{ {' '.join('nmo:' + f for f in TOP_LEVEL_TYPES)} }}
           ?node a/rdfs:subClassOf* ?family .
           {{ ?node rdfs:label ?name BIND("label" AS ?kind) }}
           UNION {{ ?node skos:altLabel ?name BIND("alt" AS ?kind) }}
@@ -113,7 +107,7 @@ def duplicate_names(store: ox.Store) -> list[Finding]:
 
 def unsourced_background(store: ox.Store) -> list[Finding]:
     """Background-biology triples need an rdf:Statement with a source; statements need their triple."""
-    values = " ".join(f"nmo:{p}" for p in SOURCED_PREDICATES)
+    values = " ".join(BACKGROUND_PREDICATES)
     # MINUS, not FILTER NOT EXISTS: Oxigraph evaluates the statement pattern once and anti-joins (the
     # correlated form rescans the statements for every triple: minutes at a million triples)
     missing = _rows(store, f"""

@@ -1,10 +1,10 @@
 """``kg build`` / ``kg validate``: load, check (SHACL + lint) and persist the graph into the embedded store.
 
-The files are loaded into an in-memory Oxigraph store, where the checks run as SPARQL (the SHACL shapes
-compiled by :mod:`kg.build.shacl_compile`, the lint of :mod:`kg.build.lint`). Meanwhile (or afterwards,
-for a very large graph) a background thread writes the same triples, from a Turtle snapshot of the in-memory store,
-into a new on-disk store next to the old one; it is swapped in only when every check passed, so a failed
-build leaves the previous store untouched. The snapshot is kept in the store folder:
+The files are loaded into an in-memory Oxigraph store, where the checks run as SPARQL (the SHACL
+shapes compiled by :mod:`kg.build.shacl_compile`, the lint of :mod:`kg.build.lint`). Meanwhile (or
+afterwards, for a very large graph) a background thread writes the same triples, from a Turtle snapshot
+of the in-memory store, into a new on-disk store next to the old one; it is swapped in only when every
+check passed, so a failed build leaves the previous store untouched. The snapshot is kept in the store folder:
 :meth:`OxigraphStore.open` loads it when an in-memory copy pays (see ``docs/PERFORMANCE.md``).
 """
 

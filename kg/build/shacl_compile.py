@@ -228,9 +228,11 @@ class _Compiler:
         if local == "pattern":
             flags = self.graph.value(shape, SH + "flags")
             flag_arg = f", {sparql_term(ox.Literal(flags.value))}" if flags is not None else ""
-            return f"FILTER(isBlank({v}) || !REGEX(STR({v}), {sparql_term(ox.Literal(parameter.value))}{flag_arg}))"
+            regex = sparql_term(ox.Literal(parameter.value))
+            return f"FILTER(isBlank({v}) || !REGEX(STR({v}), {regex}{flag_arg}))"
         if local == "in":
-            same = " || ".join(f"sameTerm({v}, {sparql_term(m)})" for m in self.graph.items(parameter)) or "false"
+            members = self.graph.items(parameter)
+            same = " || ".join(f"sameTerm({v}, {sparql_term(m)})" for m in members) or "false"
             return f"FILTER(!({same}))"
         if local == "node":
             return f"FILTER EXISTS {{ {self.violated(parameter, v, depth)} }}"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from kg.analysis.reach import AXES  # light: no networkx until a command runs
 from kg.core.errors import QueryError
+from kg.core.schema import AXES
 
 FORMATS = ("table", "csv", "tsv", "json", "md")
 SECTIONS = ("whitespace", "weak", "biology", "hypotheses")

@@ -15,8 +15,8 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from kg.analysis.node_types import TYPE_ORDER
 from kg.core.prefixes import compact
+from kg.core.schema import TYPE_ORDER
 from kg.views.details import Details, StudyInfo
 from kg.views.subgraphs import RESULT
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from kg.analysis.reach import study_evidence
 from kg.core.prefixes import compact
+from kg.core.schema import CITED_TYPES, EVALUATES, SOURCE_DOCUMENT
 from kg.store.base import Store
 
 if TYPE_CHECKING:
@@ -31,8 +32,6 @@ SELECT ?term ?label WHERE {
 }"""
 
 DOIS_QUERY = "SELECT ?name ?doi WHERE { ?doc nmo:shortName ?name ; nmo:doi ?doi }"
-
-CITED_TYPES = ("Study", "ClinicalTrial", "RegulatoryApproval")
 
 
 @dataclass(frozen=True)
@@ -102,12 +101,12 @@ def _citations(full: nx.MultiDiGraph) -> dict[str, str]:
     order if it has several)."""
     found: dict[str, str] = {}
     for u, _, key, data in full.edges(keys=True, data=True):
-        if key == "nmo:sourceDocument" and data.get("sources") and full.nodes[u]["type"] in CITED_TYPES:
+        if key == SOURCE_DOCUMENT and data.get("sources") and full.nodes[u]["type"] in CITED_TYPES:
             found[u] = min([data["sources"][0], *([found[u]] if u in found else [])])
     return found
 
 
 def _study(full: nx.MultiDiGraph, study: str, citation: str) -> StudyInfo:
-    formulation = next((v for _, v, k in full.out_edges(study, keys=True) if k == "nmo:evaluates"), "")
+    formulation = next((v for _, v, k in full.out_edges(study, keys=True) if k == EVALUATES), "")
     rank, evidence = study_evidence(full, study)
     return StudyInfo(full.nodes[study]["label"], formulation, rank, evidence, citation)

@@ -13,8 +13,8 @@ from collections import Counter
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from kg.analysis.node_types import TYPE_ORDER
 from kg.core.errors import KGError
+from kg.core.schema import TYPE_ORDER
 from kg.views import describe, style
 from kg.views.details import Details
 from kg.views.subgraphs import RESULT, Selection

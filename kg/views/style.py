@@ -1,4 +1,5 @@
-"""How a view looks: colour and shape per node family, colour per predicate group, sizes by degree.
+"""How a view looks: colour and shape per node family, colour per predicate group (the groups are
+:data:`kg.core.schema.VIEW_GROUPS`), sizes by degree.
 
 >>> node_style("Target").shape, edge_group("nmo:binds").name
 ('triangle', 'targeting')
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
+from kg.core.schema import VIEW_GROUPS
 
 
 @dataclass(frozen=True)
@@ -55,18 +58,19 @@ class EdgeGroup:
     dashes: bool = False
 
 
+# Predicate group → (colour, dashed?), for every group of the schema.
+_GROUP_LOOKS = {
+    "composition": ("#5c9e3f", False),
+    "targeting": ("#2e86ab", False),
+    "study findings": ("#d08c2f", False),
+    "cascade biology": ("#c8553d", False),
+    "clinical and regulatory": ("#7b52ab", False),
+    "evidence and provenance": ("#7d8597", False),
+    "hierarchy and classes": ("#a3a3a3", True),
+}
 EDGE_GROUPS: tuple[EdgeGroup, ...] = (
-    EdgeGroup("composition", "#5c9e3f",
-              ("nmo:hasCarrier", "nmo:hasCoating", "nmo:hasLigand", "nmo:hasCargo")),
-    EdgeGroup("targeting", "#2e86ab", ("nmo:targets", "nmo:binds", "nmo:actsOn")),
-    EdgeGroup("study findings", "#d08c2f", ("nmo:mechanism", "nmo:addressesStep", "nmo:cancerType",
-                                            "nmo:metastasisSite", "nmo:modality", "nmo:combinedWith")),
-    EdgeGroup("cascade biology", "#c8553d", ("nmo:involvedIn", "nmo:precedes", "nmo:reversibleWith")),
-    EdgeGroup("clinical and regulatory", "#7b52ab", ("nmo:approves", "nmo:agency", "nmo:indication",
-                                                     "nmo:phase", "nmo:testsFormulation")),
-    EdgeGroup("evidence and provenance", "#7d8597",
-              ("nmo:evaluates", "nmo:evidenceLevel", "nmo:sourceDocument", "nmo:highestStatus")),
-    EdgeGroup("hierarchy and classes", "#a3a3a3", ("skos:broader", "nmo:drugClass"), dashes=True),
+    *(EdgeGroup(name, _GROUP_LOOKS[name][0], predicates, dashes=_GROUP_LOOKS[name][1])
+      for name, predicates in VIEW_GROUPS.items()),
     EdgeGroup("query result", "#333333", ("result",), dashes=True),
 )
 _EDGE_GROUP = {p: g for g in EDGE_GROUPS for p in g.predicates}

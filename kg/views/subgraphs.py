@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from itertools import chain, pairwise
 from typing import TYPE_CHECKING
 
-from kg.analysis.hierarchy import HIERARCHICAL_TYPES, lift_to_families
+from kg.analysis.hierarchy import lift_to_families
 from kg.analysis.node_types import nodes_of_types
 from kg.core.errors import QueryError
 from kg.core.prefixes import compact
+from kg.core.schema import HIERARCHICAL_TYPES
 
 if TYPE_CHECKING:
     import networkx as nx
