@@ -76,12 +76,12 @@ GRAPH_FORMATS = (
 )
 _RESULTS_FORMAT = {"xml": ox.QueryResultsFormat.XML, "csv": ox.QueryResultsFormat.CSV,
                    "tsv": ox.QueryResultsFormat.TSV}
-_RDF_FORMAT = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML,
+RDF_FORMAT = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML,
                "jsonld": ox.RdfFormat.JSON_LD}
 FORMAT_ALIASES = {"ttl": "turtle", "n-triples": "nt", "ntriples": "nt", "json-ld": "jsonld", "rdf": "rdfxml"}
 
 
-def _accept_ranges(accept: str) -> list[str]:
+def accept_ranges(accept: str) -> list[str]:
     """Media ranges of an Accept header, best first (stable for equal q)."""
     ranges = []
     for position, part in enumerate(accept.split(",")):
@@ -109,7 +109,7 @@ def negotiate(accept: str, formats: tuple[Format, ...], explicit: str = "") -> F
         found = next((f for f in formats if f.name == name), None)
         if found is not None:
             return found
-    ranges = _accept_ranges(accept) or ["*/*"]
+    ranges = accept_ranges(accept) or ["*/*"]
     for media in ranges:
         if media in ("*/*", "*"):
             return formats[0]
@@ -160,7 +160,7 @@ def evaluate(store: ox.Store, request: Request, max_rows: int = 10_000) -> Answe
                     return _too_large(max_rows, "triples")
                 triples.append(triple)
             prefixes = PREFIXES if fmt.name == "turtle" else None
-            body = ox.serialize(triples, format=_RDF_FORMAT[fmt.name], prefixes=prefixes)
+            body = ox.serialize(triples, format=RDF_FORMAT[fmt.name], prefixes=prefixes)
             return Answer(200, fmt.media_type, body)
         fmt = negotiate(accept, SELECT_FORMATS, explicit_format)
         if fmt is None:

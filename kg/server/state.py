@@ -19,7 +19,6 @@ STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; ch
 # vis-network, served from the copy inside the pyvis package (no CDN; licence in static/LICENSES.md)
 VIS_NETWORK = ("pyvis", "lib/vis-9.1.2/vis-network.min.js")
 VIS_NETWORK_NAME = "vendor/vis-network.min.js"
-PAGE_THREADS = 16      # pages and small JSON routes computed at once (threads)
 SPARQL_THREADS = 64    # /sparql requests waiting for a query worker at once (threads)
 
 
@@ -59,7 +58,6 @@ class Explorer:
         self.static = static_files()
         self.templates = jinja2.Environment(loader=jinja2.PackageLoader("kg.server", "templates"),
                                             autoescape=True, trim_blocks=True, lstrip_blocks=True)
-        self.page_threads = anyio.CapacityLimiter(PAGE_THREADS)
         self.sparql_threads = anyio.CapacityLimiter(SPARQL_THREADS)
         self._cache: dict[tuple[str, str], Any] = {}
         self._locks: dict[str, threading.Lock] = {}
