@@ -53,13 +53,13 @@ def entity(request: Request) -> Response:
     if fmt is None:
         offered = ", ".join(["text/html"] + [f.media_type.split(";")[0] for f in GRAPH_FORMATS])
         return text_error(406, f"none of the requested formats is available; offered: {offered}")
+    from kg.server.page_routes import not_found
+
     try:
         ox.NamedNode(iri)
     except ValueError:
-        return text_error(404, f"{path} is not the path of an entity")
+        return not_found(request, f"{path} is not the path of an entity.")
     if not exists(explorer.store, iri):
-        from kg.server.page_routes import not_found
-
         return not_found(request, f"The graph has no entity {iri}.")
     if isinstance(fmt, Format):
         triples = explorer.store.construct(template("entity-description"), {"entity": ox.NamedNode(iri)})

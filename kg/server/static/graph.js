@@ -60,7 +60,7 @@
     describe(iri);
     expand(iri);
   });
-  network.on("stabilizationIterationsDone", () => { box.dataset.stable = "true"; });
+  network.on("stabilizationIterationsDone", () => { network.fit(); box.dataset.stable = "true"; });
   window.kgGraph = { network, nodes, edges, expand };
   expand(box.dataset.iri);
 })();
