@@ -59,6 +59,9 @@ def listen(host: str, port: int) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # no Nagle delay: a response goes out as headers then body, and the second write must not wait
+        # for the client's (delayed) acknowledgement of the first
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind(infos[0][4])
         sock.listen(BACKLOG)
     except OSError as err:

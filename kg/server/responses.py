@@ -3,6 +3,8 @@ and the headers every answer carries (CORS, ``Vary: Accept``, ``nosniff``)."""
 
 from __future__ import annotations
 
+import time
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -52,8 +54,9 @@ def too_large() -> Response:
 
 class CommonHeaders:
     """ASGI middleware: every answer carries CORS headers, ``X-Content-Type-Options: nosniff`` and
-    ``Vary: Accept`` (the same address answers HTML, RDF or SPARQL results by Accept header), and is not
-    cached unless the route says so."""
+    ``Vary: Accept`` (the same address answers HTML, RDF or SPARQL results by Accept header), is not
+    cached unless the route says so, and says how long the server took to start it
+    (``Server-Timing: app;dur=<ms>``, what ``benchmarks/explorer.py`` reads)."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -63,12 +66,15 @@ class CommonHeaders:
             await self.app(scope, receive, send)
             return
 
+        started = time.perf_counter()
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}
+                elapsed = (time.perf_counter() - started) * 1000
                 extra = {**CORS, "x-content-type-options": "nosniff", "vary": "Accept",
-                         "cache-control": "no-store"}
+                         "cache-control": "no-store", "server-timing": f"app;dur={elapsed:.2f}"}
                 headers += [(k.encode(), v.encode()) for k, v in extra.items() if k.encode() not in present]
                 message = {**message, "headers": headers}
             await send(message)

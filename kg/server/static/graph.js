@@ -37,6 +37,7 @@
     expanded.add(iri);
     const response = await fetch("/api/neighbours?iri=" + encodeURIComponent(iri));
     if (!response.ok) return;
+    box.dataset.stable = "false";
     add(await response.json());
     box.dataset.nodes = String(nodes.length);
     box.dataset.expanded = Array.from(expanded).join(" ");
@@ -61,6 +62,7 @@
     expand(iri);
   });
   network.on("stabilizationIterationsDone", () => { network.fit(); box.dataset.stable = "true"; });
+  network.on("stabilized", () => { box.dataset.stable = "true"; });
   window.kgGraph = { network, nodes, edges, expand };
   expand(box.dataset.iri);
 })();
