@@ -38,6 +38,9 @@ def test_result_rows_iteration_and_dataframe(query_store_path):
         assert set(frame["formulation"]) == {"Fixture liposome", "Fixture PLGA-HA"}
         assert set(frame["formulation_iri"]) == {"https://w3id.org/nanomet-kg/id/formulation/fixture-liposome",
                                                  "https://w3id.org/nanomet-kg/id/formulation/fixture-plga"}
+        labels = result.to_dataframe(iris=False)
+        assert list(labels.columns) == ["formulation", "carriers", "targets", "studies", "strongest_evidence"]
+        assert labels.equals(frame[list(labels.columns)])
 
 
 def test_dataframe_without_pandas_is_a_clear_error(query_store_path, monkeypatch):

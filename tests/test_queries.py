@@ -9,6 +9,7 @@ import pytest
 
 from kg.core.errors import QueryError
 from kg.core.prefixes import expand
+from kg.core.sparql import with_limit
 from kg.query.handle import KG
 from kg.query.library import load_library, parse_query
 from kg.query.resolve import resolve
@@ -59,6 +60,21 @@ def test_every_named_query_runs_with_its_example(name, real_store):
     result = KG(real_store).query(name, **params)
     assert len(result) > 0, f"{name} {params} gives no rows on the real graph"
     assert all(set(row) <= set(result.columns()) for row in result.rows)
+
+
+@pytest.mark.parametrize("name", sorted(LIBRARY))
+def test_a_limit_keeps_the_first_rows_in_order(name, real_store):
+    """`limit` is pushed into every named query as an outer LIMIT (the engine stops early), and the rows
+    are the first rows of the whole answer, in the query's ORDER BY."""
+    q = LIBRARY[name]
+    params = {p.name: p.example for p in q.params if p.required}
+    graph = KG(real_store)
+    everything = graph.query(name, **params)
+    assert with_limit(q.text, 4) != q.text
+    for limit in (1, 3):
+        first = graph.query(name, limit=limit, **params)
+        assert first.rows == everything.rows[:limit]
+        assert first.more == (len(everything) > limit)
 
 
 def test_header_errors_are_reported():

@@ -12,10 +12,12 @@ import shutil
 import subprocess
 
 import pytest
+from click.testing import CliRunner
 from test_query_backends import free_port, wait_until_up
 
 from kg.analysis.projection import build_projection
 from kg.analysis.reach import reach
+from kg.cli import main
 from kg.query.handle import KG
 from kg.store.oxigraph_backend import SNAPSHOT, OxigraphStore
 from kg.store.remote import RemoteStore
@@ -81,3 +83,18 @@ def test_analyses_pull_only_their_projection(server, local):
     remote_matrix = reach(graph, "carrier", "mechanism")
     assert remote_matrix.records() == reach(reference, "carrier", "mechanism").records()
     assert remote_matrix.records()
+
+
+def test_analysis_commands_honour_the_endpoint(server, real_store_path, tmp_path, monkeypatch):
+    """`kg --endpoint URL reach` projects the remote graph: the same matrix as the built store's."""
+    monkeypatch.delenv("NANOMET_KG_ENDPOINT", raising=False)
+    args = ["reach", "--from", "carrier", "--to", "step", "--via", "target", "--format", "csv"]
+    remote = CliRunner().invoke(main, ["--store", str(tmp_path / "no-store"), "--endpoint", server, *args])
+    built = CliRunner().invoke(main, ["--store", str(real_store_path), *args])
+    assert remote.exit_code == 0, remote.output
+    assert remote.stdout == built.stdout and "lipid-based nanocarrier" in remote.stdout
+    stats = CliRunner().invoke(main, ["--store", str(tmp_path / "no-store"), "--endpoint", server, "stats"])
+    assert stats.exit_code == 0, stats.output
+    assert stats.stdout.startswith(f"endpoint: {server} (no build date")
+    assert stats.stdout.split("\n", 1)[1] == CliRunner().invoke(
+        main, ["--store", str(real_store_path), "stats"]).stdout.split("\n", 1)[1]

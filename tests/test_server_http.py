@@ -117,11 +117,11 @@ def test_a_taken_port_is_one_clear_line(query_store_path, tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
-        with pytest.raises(KGError, match=f"port {port} on 127.0.0.1 is already in use"):
+        with pytest.raises(KGError, match=f"cannot listen on 127.0.0.1:{port}: Address already in use"):
             make_server(query_store_path, port=port, quiet=True)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
         run = subprocess.run([sys.executable, "-m", "kg", "--store", str(query_store_path), "serve",
                               "--port", str(port)], capture_output=True, text=True, timeout=60, env=env)
     assert run.returncode != 0
     assert run.stderr.strip().splitlines() == [
-        f"error: port {port} on 127.0.0.1 is already in use: stop what uses it or choose another with --port"]
+        f"error: cannot listen on 127.0.0.1:{port}: Address already in use; choose another --port (0: any free port)"]

@@ -23,7 +23,7 @@ from kg.analysis.paths import Path, PathIndex
 from kg.core.errors import QueryError
 
 if TYPE_CHECKING:
-    import networkx as nx
+    from kg.analysis.projection import GraphSource
 
 DEFAULT_DAMPING = 0.4
 
@@ -59,9 +59,10 @@ def path_degree_product(index: PathIndex, path: Path, metapath: Sequence[str], d
     return product
 
 
-def dwpc(graph: nx.MultiDiGraph | PathIndex, source: str, target: str, metapath: Sequence[str],
+def dwpc(graph: GraphSource | PathIndex, source: str, target: str, metapath: Sequence[str],
          damping: float = DEFAULT_DAMPING) -> Score:
-    """DWPC of ``source`` → ``target`` along ``metapath``, with its paths."""
+    """DWPC of ``source`` → ``target`` along ``metapath``, with its paths (``graph``: a projection, a
+    :class:`PathIndex` of one, or a store or KG standing for its collapsed projection)."""
     _check_damping(damping)
     index = graph if isinstance(graph, PathIndex) else PathIndex(graph)
     score = Score(tuple(metapath))

@@ -11,6 +11,9 @@
 - **Hypotheses**: empty carrier family × step cells ranked by the summed DWPC (:mod:`kg.analysis.dwpc`) of the
   metapaths in :data:`HYPOTHESIS_METAPATHS`, on the collapsed projection lifted to carrier families,
   each with its strongest supporting paths.
+
+Each takes the projection with studies, or a store or ``kg.open()``'s KG standing for it
+(:func:`kg.analysis.projection.as_graph`).
 """
 
 from __future__ import annotations
@@ -22,11 +25,14 @@ from typing import TYPE_CHECKING
 from kg.analysis.dwpc import DEFAULT_DAMPING, Score, dwpc_from
 from kg.analysis.hierarchy import catch_all_root, lift_to_families
 from kg.analysis.paths import PathIndex
+from kg.analysis.projection import as_graph
 from kg.analysis.reach import Matrix, reach, support
 from kg.core.schema import HIERARCHICAL_TYPES, INVOLVED_IN
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from kg.analysis.projection import GraphSource
 
 IN_VIVO_RANK = 3  # nmo:rank of evidence:in-vivo-animal
 
@@ -50,13 +56,15 @@ WHITE_SPACE_MATRICES = (
 )
 
 
-def unspecific_nodes(graph: nx.MultiDiGraph) -> set[str]:
+def unspecific_nodes(graph: GraphSource) -> set[str]:
     """Catch-all hierarchy roots (``nanocarrier``): a gap or hypothesis about them says nothing."""
+    graph = as_graph(graph)
     return {root for t in HIERARCHICAL_TYPES if (root := catch_all_root(graph, t)) is not None}
 
 
-def white_space(graph: nx.MultiDiGraph) -> list[dict]:
+def white_space(graph: GraphSource) -> list[dict]:
     """Empty cells of the three white-space matrices, most surprising first within each matrix."""
+    graph = as_graph(graph)
     found = []
     skip = unspecific_nodes(graph)
     for row_axis, col_axis, all_rows, all_cols in WHITE_SPACE_MATRICES:
@@ -77,8 +85,9 @@ def _empty_cells(matrix: Matrix) -> list[dict]:
     return sorted(cells, key=lambda x: -x["row_formulations"] * x["column_formulations"])
 
 
-def weak_evidence(graph: nx.MultiDiGraph) -> list[dict]:
+def weak_evidence(graph: GraphSource) -> list[dict]:
     """Cascade steps and targets whose strongest study is below in vivo."""
+    graph = as_graph(graph)
     found = []
     for axis_name in ("step", "target"):
         for node, cell in support(graph, axis_name).items():
@@ -89,8 +98,9 @@ def weak_evidence(graph: nx.MultiDiGraph) -> list[dict]:
     return sorted(found, key=lambda x: (x["kind"], -x["studies"], x["name"].casefold()))
 
 
-def unaddressed_biology(graph: nx.MultiDiGraph) -> list[dict]:
+def unaddressed_biology(graph: GraphSource) -> list[dict]:
     """(target, step) pairs of background biology that no formulation targeting the target addresses."""
+    graph = as_graph(graph)
     matrix = reach(graph, "target", "step", level="leaf")
     found = []
     for target, step, key, data in graph.edges(keys=True, data=True):
@@ -131,13 +141,19 @@ class Hypothesis:
                 "strongest_paths": [f"{p.describe(graph)} (PDP {pdp:.4f})" for p, pdp in strongest[:paths]]}
 
 
-def hypotheses(graph: nx.MultiDiGraph, collapsed: nx.MultiDiGraph, damping: float = DEFAULT_DAMPING,
+def hypotheses(graph: GraphSource, collapsed: GraphSource | None = None, damping: float = DEFAULT_DAMPING,
                metapaths: dict[str, Sequence[str]] | None = None) -> tuple[list[Hypothesis], nx.MultiDiGraph]:
     """Empty carrier family × step cells ranked by summed DWPC, best first, with the family-level graph.
 
     ``graph`` is the projection with studies (for the empty cells), ``collapsed`` the collapsed one
-    (for the paths); cells no path supports are left out.
+    (for the paths; by default the collapsed projection of ``graph``'s store or KG); cells no path
+    supports are left out.
     """
+    collapsed = as_graph(graph if collapsed is None else collapsed, collapse_studies=True)
+    graph = as_graph(graph)
+    if collapsed is graph:
+        raise TypeError("hypotheses() needs the collapsed projection too: hypotheses(full, collapsed), "
+                        "or pass a store or the KG of kg.open()")
     metapaths = metapaths or HYPOTHESIS_METAPATHS
     empty = set(reach(graph, "carrier", "step", level="family", all_rows=True, all_cols=True).empty_cells())
     lifted = lift_to_families(collapsed, "CarrierType")

@@ -8,6 +8,9 @@ often, not because it matters more biologically. PageRank on an undirected graph
 degree (:func:`degree_correlation` measures how much); betweenness rewards bridges between otherwise
 separate parts (hierarchy roots, formulations with unusual combinations). Compare nodes within one
 type, and read a high score as "central in what was curated".
+
+:func:`hubs` takes a projection, a store or ``kg.open()``'s KG (its collapsed projection then:
+:func:`kg.analysis.projection.as_graph`).
 """
 
 from __future__ import annotations
@@ -17,11 +20,14 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 from kg.analysis.node_types import node_matches, nodes_of_types
-from kg.core.errors import QueryError
+from kg.analysis.projection import as_graph
+from kg.core.errors import QueryError, excerpt
 from kg.core.schema import QUALIFIER_TYPES
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from kg.analysis.projection import GraphSource
 
 METRICS = ("degree", "betweenness", "pagerank")
 
@@ -55,17 +61,18 @@ def simple_graph(graph: nx.MultiDiGraph, exclude_types: Sequence[str] = QUALIFIE
     return simple
 
 
-def hubs(graph: nx.MultiDiGraph, node_type: str | None = None, by: str = "pagerank",
+def hubs(graph: GraphSource, node_type: str | None = None, by: str = "pagerank",
          samples: int | None = None) -> list[HubScore]:
     """Every node (of ``node_type`` if given), most central first by ``by``.
 
     Betweenness is exact unless ``samples`` is given: then it is estimated from that many pivot nodes
-    (fixed seed, so repeatable) — faster on a large graph.
+    (fixed seed, so repeatable) — faster on a large graph. A store or KG stands for its collapsed projection.
     """
     import networkx as nx
 
+    graph = as_graph(graph, collapse_studies=True)
     if by not in METRICS:
-        raise QueryError(f"unknown metric {by!r}; use one of: {', '.join(METRICS)}")
+        raise QueryError(f"unknown metric {excerpt(by)}; use one of: {', '.join(METRICS)}")
     simple = simple_graph(graph)
     pivots = samples if samples is not None and samples < simple.number_of_nodes() else None
     betweenness = nx.betweenness_centrality(simple, k=pivots, seed=0)

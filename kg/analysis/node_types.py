@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from kg.core.errors import QueryError
+from kg.core.errors import QueryError, excerpt
 from kg.core.schema import FAMILY, QUALIFIER_TYPES, SHORT_NAMES, TYPE_ORDER
 
 _BY_FOLDED = {t.casefold(): t for t in TYPE_ORDER} | SHORT_NAMES
@@ -35,7 +35,7 @@ def type_name(text: str) -> str:
     """The class name meant by ``text`` (a class name in any case, or a short name); else a QueryError."""
     found = _BY_FOLDED.get(text.strip().casefold())
     if found is None:
-        raise QueryError(f"unknown node type {text!r}; use one of: {', '.join(sorted(SHORT_NAMES))} "
+        raise QueryError(f"unknown node type {excerpt(text)}; use one of: {', '.join(sorted(SHORT_NAMES))} "
                          f"or a class name ({', '.join(TYPE_ORDER)})")
     return found
 

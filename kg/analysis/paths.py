@@ -16,6 +16,10 @@ How paths are walked (the rules, in one place):
 - **Metapaths.** A metapath is the type of every node of the path, source and target included,
   e.g. ``CarrierType, Formulation, Target, CascadeStep``; a node matches a type by its own type, its
   family or any of its classes (``Target`` matches a molecular target and a cell population).
+
+:class:`PathIndex`, :func:`find_paths` and :func:`hop_distance` take a projection, or a store or
+``kg.open()``'s KG standing for its collapsed projection (as ``kg paths`` without ``--studies``;
+:func:`kg.analysis.projection.as_graph`).
 """
 
 from __future__ import annotations
@@ -27,11 +31,14 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from kg.analysis.node_types import node_matches, nodes_of_types, type_name
+from kg.analysis.projection import as_graph
 from kg.core.errors import QueryError
 from kg.core.schema import BROADER, QUALIFIER_TYPES
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from kg.analysis.projection import GraphSource
 
 DEFAULT_LIMIT = 1000
 SEARCH_BUDGET = 2_000_000  # partial paths one search may extend before it gives up
@@ -100,8 +107,8 @@ def parse_metapath(text: str | Sequence[str]) -> tuple[str, ...]:
 class PathIndex:
     """A projection seen as an undirected graph of nodes and the statements between them."""
 
-    def __init__(self, graph: nx.MultiDiGraph, exclude_types: Sequence[str] = QUALIFIER_TYPES):
-        self.graph = graph
+    def __init__(self, graph: GraphSource, exclude_types: Sequence[str] = QUALIFIER_TYPES):
+        self.graph = graph = as_graph(graph, collapse_studies=True)
         self.excluded = nodes_of_types(graph, exclude_types)
         self.neighbours: dict[str, dict[str, list[Link]]] = {n: {} for n in graph}
         for u, v, key, data in graph.edges(keys=True, data=True):
@@ -223,12 +230,12 @@ class PathIndex:
         return Path(nodes, tuple(tuple(self.neighbours[a][b]) for a, b in pairwise(nodes)))
 
 
-def find_paths(graph: nx.MultiDiGraph, source: str, target: str, max_hops: int = 3,
+def find_paths(graph: GraphSource, source: str, target: str, max_hops: int = 3,
                metapath: Sequence[str] | None = None, limit: int | None = DEFAULT_LIMIT) -> list[Path]:
     """Simple paths between two nodes of ``graph`` (see the module docstring for the rules)."""
     return PathIndex(graph).paths(source, target, max_hops, metapath, limit)
 
 
-def hop_distance(graph: nx.MultiDiGraph, source: str, target: str) -> int | None:
+def hop_distance(graph: GraphSource, source: str, target: str) -> int | None:
     """Fewest hops between two nodes through allowed nodes, ignoring the sibling rule; None if apart."""
     return PathIndex(graph).distances_to(target).get(source)

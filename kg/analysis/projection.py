@@ -18,6 +18,12 @@ Projections are cached per store fingerprint, in memory and next to the store on
 (``.<store folder>.projection-<fingerprint>-<code digest>-<full|collapsed>.pickle``); a rebuilt store or
 a change to this module or to the model (:mod:`kg.core.schema`) gives a new file name, and writing it
 removes the store's older cache files.
+:func:`projection` hands every graph out frozen (``networkx.freeze``): adding or removing a node or edge
+raises, so no caller can change what the next one gets; build on a copy (``graph.copy()``) or a new graph.
+Attribute values are shared, not frozen: read them, never change them in place.
+
+The analyses take a projection, or what stands for one (:func:`as_graph`): a :class:`kg.store.Store`, or
+the :class:`kg.query.handle.KG` of ``kg.open()`` (anything with a ``projection()`` method).
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ import pickle
 from functools import cache
 from pathlib import Path
 from sys import intern
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 from kg.analysis.node_types import family_of_type
 from kg.core.citations import citation
@@ -45,6 +51,15 @@ from kg.store.base import Store
 
 if TYPE_CHECKING:
     import networkx as nx
+
+
+class HasProjection(Protocol):
+    """What has a ``projection()`` method, like :class:`kg.query.handle.KG`."""
+
+    def projection(self, collapse_studies: bool = False) -> nx.MultiDiGraph: ...
+
+
+GraphSource: TypeAlias = "nx.MultiDiGraph | Store | HasProjection"
 
 VOCABULARY = "(vocabulary)"  # the source of a vocabulary link: the model itself
 
@@ -203,13 +218,15 @@ def _add_collapsed(graph, formulation: str, pred: str, obj: str, study: str, sou
 
 
 def projection(store: Store, collapse_studies: bool = False) -> nx.MultiDiGraph:
-    """The cached projection of ``store``: rebuilt when the store's fingerprint or this code changes.
+    """The cached projection of ``store``, frozen: rebuilt when the store's fingerprint or this code changes.
 
-    A store without a fingerprint (in memory, remote) is projected afresh on every call.
+    A store without a fingerprint (in memory, rdflib, remote) is projected afresh on every call.
     """
+    import networkx as nx
+
     fingerprint = _fingerprint(store)
     if not fingerprint:
-        return build_projection(store, collapse_studies)
+        return nx.freeze(build_projection(store, collapse_studies))
     key = (fingerprint, collapse_studies)
     if key in _MEMORY:
         return _MEMORY[key]
@@ -221,8 +238,32 @@ def projection(store: Store, collapse_studies: bool = False) -> nx.MultiDiGraph:
             _write_cache(cache, graph)
     while len(_MEMORY) >= _MEMORY_SIZE:
         _MEMORY.pop(next(iter(_MEMORY)))
-    _MEMORY[key] = graph
+    _MEMORY[key] = nx.freeze(graph)
     return graph
+
+
+def as_graph(source: GraphSource, collapse_studies: bool = False) -> nx.MultiDiGraph:
+    """The projection ``source`` stands for: a NetworkX graph as it is; the projection of a store or of
+    anything with a ``projection()`` method (``kg.open()``'s :class:`kg.query.handle.KG`), with studies as
+    nodes or, if ``collapse_studies``, folded into formulation links.
+
+    >>> import networkx as nx
+    >>> graph = nx.MultiDiGraph()
+    >>> as_graph(graph) is graph
+    True
+    >>> as_graph("store/")
+    Traceback (most recent call last):
+    TypeError: expected a projection (a networkx graph), a Store or the KG of kg.open(), not str
+    """
+    if isinstance(source, Store):
+        return projection(source, collapse_studies)
+    project = getattr(source, "projection", None)
+    if callable(project):
+        return project(collapse_studies=collapse_studies)
+    if hasattr(source, "nodes") and hasattr(source, "edges"):
+        return source
+    raise TypeError(f"expected a projection (a networkx graph), a Store or the KG of kg.open(), "
+                    f"not {type(source).__name__}")
 
 
 def _fingerprint(store: Store) -> str:

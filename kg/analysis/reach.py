@@ -10,6 +10,9 @@ With ``via`` the column is reached through background biology instead of the stu
 ``carrier × step via target`` puts F's study in the cell (x, s) when F targets a target that is
 ``involvedIn`` step s (likewise ``actsOn`` and ``binds`` for agents). At ``level="family"`` carrier
 types and mechanisms are replaced by their families (:mod:`kg.analysis.hierarchy`).
+
+:func:`reach` and :func:`support` take the projection with studies, or what stands for it (a store or
+``kg.open()``'s KG: :func:`kg.analysis.projection.as_graph`).
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from typing import TYPE_CHECKING
 
 from kg.analysis.hierarchy import families
 from kg.analysis.node_types import node_matches
-from kg.core.errors import QueryError
+from kg.analysis.projection import as_graph
+from kg.core.errors import QueryError, excerpt
 from kg.core.schema import (
     AXES,
     EVALUATES,
@@ -33,6 +37,8 @@ from kg.core.schema import (
 if TYPE_CHECKING:
     import networkx as nx
 
+    from kg.analysis.projection import GraphSource
+
 LEVELS = ("family", "leaf")
 
 
@@ -41,7 +47,7 @@ def axis(name: str) -> Axis:
     try:
         return AXES[name.strip().lower()]
     except KeyError:
-        raise QueryError(f"unknown axis {name!r}; use one of: {', '.join(AXES)}") from None
+        raise QueryError(f"unknown axis {excerpt(name)}; use one of: {', '.join(AXES)}") from None
 
 
 @dataclass
@@ -101,7 +107,7 @@ class Matrix:
     def wide(self, what: str = "formulations") -> tuple[list[str], list[list[str]]]:
         """Header and rows of the matrix with one number (``what``) per cell; empty cells as ``0``."""
         if what not in VALUES:
-            raise QueryError(f"unknown cell value {what!r}; use one of: {', '.join(VALUES)}")
+            raise QueryError(f"unknown cell value {excerpt(what)}; use one of: {', '.join(VALUES)}")
         header = [self.row_axis] + [self.labels[c] for c in self.cols]
         body = [[self.labels[r]] + [str(self.value(r, c, what)) for c in self.cols] for r in self.rows]
         return header, body
@@ -144,8 +150,9 @@ def study_rows(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, int, str]]:
             yield (study, formulation, *study_evidence(graph, study))
 
 
-def support(graph: nx.MultiDiGraph, axis_name: str, level: str = "leaf") -> dict[str, Cell]:
+def support(graph: GraphSource, axis_name: str, level: str = "leaf") -> dict[str, Cell]:
     """Each node of one axis → the formulations and studies that support it, with their best evidence."""
+    graph = as_graph(graph)
     values = _Values(graph, axis(axis_name), level)
     found: dict[str, Cell] = {}
     for study, formulation, rank, evidence in study_rows(graph):
@@ -192,7 +199,7 @@ class _Values:
         return set().union(*(self.family_of.get(n, {n}) for n in nodes)) if nodes else set()
 
 
-def reach(graph: nx.MultiDiGraph, row_axis: str, col_axis: str, level: str = "family", via: str | None = None,
+def reach(graph: GraphSource, row_axis: str, col_axis: str, level: str = "family", via: str | None = None,
           all_rows: bool = False, all_cols: bool = False) -> Matrix:
     """The reachability matrix of two axes (names from :data:`kg.core.schema.AXES`) over a projection
     with studies.
@@ -201,8 +208,9 @@ def reach(graph: nx.MultiDiGraph, row_axis: str, col_axis: str, level: str = "fa
     level) with ``all_rows`` / ``all_cols``. Steps and evidence levels are in their ``rank`` order,
     other nodes by support (most formulations first), then label.
     """
+    graph = as_graph(graph)
     if level not in LEVELS:
-        raise QueryError(f"unknown level {level!r}; use family or leaf")
+        raise QueryError(f"unknown level {excerpt(level)}; use family or leaf")
     rows_of = _Values(graph, axis(row_axis), level)
     via_axis = axis(via) if via else None
     if via_axis is not None and via_axis.on_study:

@@ -1,4 +1,4 @@
-"""Checks SHACL cannot express well: unknown ontology terms, undefined or isolated entities,
+"""Checks SHACL cannot express well: unknown ontology terms, undefined, untyped or isolated entities,
 duplicate names within a class family, and background triples without a sourced statement."""
 
 from __future__ import annotations
@@ -80,6 +80,19 @@ def undefined_entities(store: ox.Store, where: Callable[[str], str],
     return found
 
 
+def untyped_entities(store: ox.Store, where: Callable[[str], str]) -> list[Finding]:
+    """Subjects with an rdfs:label but no rdf:type (usually a forgotten or broken ``a`` line): no SHACL
+    shape targets them and no class-based query or name lookup finds them."""
+    rows = _rows(store, "SELECT ?s (MIN(?l) AS ?label) WHERE { ?s rdfs:label ?l "
+                        "FILTER NOT EXISTS { ?s a ?t } } GROUP BY ?s")
+    found = []
+    for r in rows:
+        node = r["s"].value if isinstance(r["s"], ox.NamedNode) else f"_:{r['s'].value}"
+        found.append(Finding("error", "untyped-entity", node,
+                             f"labelled '{r['label'].value}' but has no rdf:type{where(node)}"))
+    return found
+
+
 def duplicate_names(store: ox.Store) -> list[Finding]:
     """Two nodes of one class family (a top-level class, subclasses included) whose labels (or label and
     alt label) normalise to the same name."""
@@ -157,6 +170,7 @@ def lint(store: ox.Store, ontology_terms: set[str], defined_in: Mapping[str, Pat
     findings = (
         unknown_terms(store, ontology_terms, where, objects)
         + undefined_entities(store, where, objects)
+        + untyped_entities(store, where)
         + duplicate_names(store)
         + unsourced_background(store)
         + isolated_nodes(store, ontology_terms)

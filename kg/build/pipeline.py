@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from kg.build.lint import Finding, lint
 from kg.build.validation import Violation, format_violations, store_violations
-from kg.core.errors import StoreError, ValidationError
+from kg.core.errors import StoreError, ValidationError, os_reason
 from kg.core.loading import LoadedFiles, load_files, parse_files
 from kg.core.locations import Sources
 from kg.core.prefixes import PREFIXES
@@ -102,6 +102,7 @@ def validate(sources: Sources | None = None, progress: Progress = _quiet,
              engine: str = "auto") -> CheckReport:
     """Load and check the sources in memory, without touching any store. Raises on syntax errors."""
     sources = sources or Sources.default()
+    sources.check()
     store = ox.Store()
     loaded, elapsed = _load(store, sources, progress)
     report = check(store, loaded, sources, progress, engine)
@@ -119,18 +120,28 @@ def _write_disk_store(staging: Path, snapshot: bytes) -> float:
     return time.perf_counter() - started
 
 
+def _cannot_write(store_path: Path, err: OSError) -> StoreError:
+    """The error for a store that cannot be written: disk full, read-only, a file in the way…"""
+    return StoreError(f"cannot write the store at {store_path}: {os_reason(err)}; the previous store, if "
+                      "any, is unchanged")
+
+
 def build(store_path: Path, sources: Sources | None = None, progress: Progress = _quiet,
           engine: str = "auto") -> CheckReport:
     """Build a new store at ``store_path``; on any error the previous store stays as it was."""
     sources = sources or Sources.default()
+    sources.check()
     store_path = Path(store_path)
-    store_path.parent.mkdir(parents=True, exist_ok=True)
     memory = ox.Store()
     loaded, elapsed = _load(memory, sources, progress)
     started = time.perf_counter()
     snapshot = memory.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
     dumped = time.perf_counter() - started
-    staging = Path(tempfile.mkdtemp(prefix=f".{store_path.name}.building-", dir=store_path.parent))
+    try:
+        store_path.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{store_path.name}.building-", dir=store_path.parent))
+    except OSError as err:
+        raise _cannot_write(store_path, err) from err
     try:
         if len(loaded) <= OVERLAP_UP_TO:
             with ThreadPoolExecutor(max_workers=1) as pool:
@@ -149,6 +160,8 @@ def build(store_path: Path, sources: Sources | None = None, progress: Progress =
         (staging / SNAPSHOT).write_bytes(snapshot)
         _write_manifest(staging, loaded)
         _swap(staging, store_path)
+    except OSError as err:  # from the writing thread, the snapshot or the manifest
+        raise _cannot_write(store_path, err) from err
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     progress(f"store ready at {store_path}")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from kg.core.errors import KGError
+from kg.core.errors import KGError, os_reason
 
 
 @dataclass
@@ -29,16 +29,21 @@ class Settings:
 
 
 class KGGroup(click.Group):
-    """Turns :class:`KGError` into a message and exit code (a traceback only with ``--debug``)."""
+    """Turns :class:`KGError` into a message and exit code (a traceback only with ``--debug``); an
+    ``OSError`` no command explained (a file that cannot be read or written) is one line too, exit 1."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except KGError as err:
+        except (KGError, OSError) as err:
             if ctx.obj is not None and ctx.obj.debug:
                 raise
-            click.echo(f"error: {err}", err=True)
-            sys.exit(err.exit_code)
+            if isinstance(err, KGError):
+                message, code = str(err), err.exit_code
+            else:
+                message, code = os_reason(err), 1
+            click.echo(f"error: {message}", err=True)
+            sys.exit(code)
 
 
 @click.group(cls=KGGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from kg.core.errors import QueryError
+from kg.core.errors import QueryError, excerpt
 from kg.core.schema import AXES
 
 FORMATS = ("table", "csv", "tsv", "json", "md")
@@ -22,15 +22,13 @@ def format_option(command):
 
 @contextmanager
 def _graphs(settings, *, full: bool = True, collapsed: bool = False):
-    """Open the store and yield (store, projections…): the full one and/or the collapsed one."""
-    from kg.analysis.projection import projection
-    from kg.store import open_store
-
-    with open_store(settings.store) as store:
-        graphs = [projection(store)] if full else []
+    """Open the graph the options select (store, ``--backend``, ``--endpoint``) and yield (its KG,
+    projections…): the full one and/or the collapsed one."""
+    with settings.open_kg() as handle:
+        graphs = [handle.projection()] if full else []
         if collapsed:
-            graphs.append(projection(store, collapse_studies=True))
-        yield store, *graphs
+            graphs.append(handle.projection(collapse_studies=True))
+        yield handle, *graphs
 
 
 def _emit(columns: list[str], rows: list[list], fmt: str, records: list[dict] | None = None) -> None:
@@ -52,13 +50,11 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _node(store, graph, name: str) -> str:
+def _node(handle, graph, name: str) -> str:
     """The projection node a user's name resolves to."""
-    from kg.query.resolve import resolve
-
-    iri = resolve(store, name).value
+    iri = handle.resolve(name).value
     if iri not in graph:
-        raise QueryError(f"{name!r} is not part of the analysed graph (studies are folded into their "
+        raise QueryError(f"{excerpt(name)} is not part of the analysed graph (studies are folded into their "
                          f"formulations unless you pass --studies)")
     return iri
 
@@ -90,10 +86,10 @@ def paths(settings, source: str, target: str, max_hops: int, metapath: str | Non
     from kg.analysis.paths import PathIndex, parse_metapath
 
     types = parse_metapath(metapath) if metapath else None
-    with _graphs(settings, full=studies, collapsed=not studies) as (store, graph):
-        start, end = _node(store, graph, source), _node(store, graph, target)
+    with _graphs(settings, full=studies, collapsed=not studies) as (handle, graph):
+        start, end = _node(handle, graph, source), _node(handle, graph, target)
         if start == end:
-            raise QueryError(f"{source!r} and {target!r} name the same entity")
+            raise QueryError(f"{excerpt(source)} and {excerpt(target)} name the same entity")
         index = PathIndex(graph)
         found = index.paths(start, end, max_hops, types, limit)
         nearest = index.distances_to(end).get(start)
@@ -235,7 +231,8 @@ def gaps(settings, show: str, top: int, damping: float, path_count: int, fmt: st
     sections = [s.strip() for s in show.split(",") if s.strip()]
     unknown = sorted(set(sections) - set(SECTIONS))
     if unknown or not sections:
-        raise QueryError(f"unknown section(s) {', '.join(unknown) or '(none)'}; use {', '.join(SECTIONS)}")
+        named = ", ".join(excerpt(u, quote=False) for u in unknown) or "(none)"
+        raise QueryError(f"unknown section(s) {named}; use {', '.join(SECTIONS)}")
     if fmt in ("csv", "tsv") and len(sections) > 1:
         raise QueryError(f"{fmt} holds one table: choose one section with --show")
     found: dict[str, list[dict]] = {}

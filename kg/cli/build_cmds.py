@@ -82,14 +82,19 @@ def validate(show_warnings: bool, ontology: Path | None, triples: Path | None, e
 @click.command()
 @click.pass_obj
 def stats(settings) -> None:
-    """Summarise the built store: triples, nodes per class, studies per source."""
+    """Summarise the graph: triples, nodes per class, studies per source (of the built store, or of the
+    --backend / --endpoint chosen)."""
     from kg.query.stats import summarize
-    from kg.store import open_store
 
-    with open_store(settings.store) as store:
-        manifest = store.manifest()
-        click.echo(f"store: {settings.store} (built {manifest.get('built_at', '?')})")
-        click.echo(summarize(store).render())
+    with settings.open_kg() as graph:
+        manifest = getattr(graph.store, "manifest", None)
+        if callable(manifest):
+            click.echo(f"store: {settings.store} (built {manifest().get('built_at', '?')})")
+        elif settings.endpoint:
+            click.echo(f"endpoint: {settings.endpoint} (no build date: a remote graph)")
+        else:
+            click.echo(f"{graph.store.name}: the Turtle sources, parsed now (no build date)")
+        click.echo(summarize(graph.store).render())
 
 
 COMMANDS = [build, validate, stats]

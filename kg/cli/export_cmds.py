@@ -21,8 +21,10 @@ def export(settings, fmt: str, out: Path | None) -> None:
 
     from kg import export as exporting
 
-    if fmt == "kgx" and out is None:
+    if fmt == "kgx" and (out is None or out.is_file()):
         raise KGError("kgx writes two files: give a folder with --out")
+    if fmt != "kgx" and out is not None and out.is_dir():
+        raise KGError(f"--out {out} is a folder: give a file path")
     with settings.open_kg() as graph:
         triples = graph.store.triples()
     if out is None:

@@ -7,18 +7,22 @@ from pathlib import Path
 
 import click
 
-from kg.core.errors import QueryError
+from kg.core.errors import QueryError, SparqlSyntaxError
 
 FORMATS = ("table", "csv", "tsv", "md", "json")
+TIMEOUT = 60.0  # seconds
 
 
 def output_options(command):
-    """``--format``, ``--limit`` and ``--iris``, shared by ``query`` and ``sparql``."""
+    """``--format``, ``--limit``, ``--iris`` and ``--timeout``, shared by ``query`` and ``sparql``."""
+    command = click.option("--timeout", type=click.FloatRange(min=0), default=TIMEOUT, show_default=True,
+                           metavar="SECONDS", help="Stop a query that runs longer (exit code 5); 0: no limit."
+                           )(command)
     command = click.option("--iris", is_flag=True,
                            help="Also show the IRI of every entity (a <column>_iri column next to its label)."
                            )(command)
     command = click.option("--limit", type=click.IntRange(min=0), default=None,
-                           help="Show at most this many rows.")(command)
+                           help="Show at most this many rows (the query stops after them).")(command)
     command = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                            help="Output: a table, CSV, TSV, Markdown, or SPARQL 1.1 JSON results.")(command)
     return click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
@@ -36,10 +40,23 @@ def emit(result, fmt: str, limit: int | None, iris: bool) -> None:
     else:
         columns, rows = shown.table(iris=iris, full_iris=fmt in ("csv", "tsv"))
         click.echo(render_rows(columns, rows, fmt))
-    if len(shown) < len(result):
+    if result.more:
+        click.echo(f"(first {len(shown)} rows shown; the query has more)", err=True)
+    elif shown.more:
         click.echo(f"({len(shown)} of {len(result)} rows shown)", err=True)
     elif fmt == "table":
         click.echo(f"({len(result)} row{'' if len(result) == 1 else 's'})", err=True)
+
+
+def _assignments(pairs: tuple[str, ...]) -> dict[str, str]:
+    """The ``--param`` values; ``limit`` is the row limit's name in the API, so not a parameter here."""
+    from kg.query.params import parse_assignments
+
+    given = parse_assignments(pairs)
+    if "limit" in given:
+        raise QueryError("a query parameter cannot be called limit here (--limit is the row limit); "
+                         "rename the variable")
+    return given
 
 
 @click.command()
@@ -73,13 +90,14 @@ def queries(name: str | None) -> None:
 @click.argument("name")
 @output_options
 @click.pass_obj
-def query(settings, name: str, params: tuple[str, ...], fmt: str, limit: int | None, iris: bool) -> None:
+def query(settings, name: str, params: tuple[str, ...], fmt: str, limit: int | None, iris: bool,
+          timeout: float) -> None:
     """Run the named query NAME (see `kg queries`)."""
-    from kg.query.params import parse_assignments
+    from kg.cli.deadline import within
 
-    given = parse_assignments(params)
+    given = _assignments(params)
     with settings.open_kg() as graph:
-        emit(graph.query(name, **given), fmt, limit, iris)
+        emit(within(timeout, lambda: graph.query(name, limit=limit, **given)), fmt, limit, iris)
 
 
 @click.command()
@@ -89,7 +107,7 @@ def query(settings, name: str, params: tuple[str, ...], fmt: str, limit: int | N
 @output_options
 @click.pass_obj
 def sparql(settings, text: str | None, file: Path | None, params: tuple[str, ...], fmt: str,
-           limit: int | None, iris: bool) -> None:
+           limit: int | None, iris: bool, timeout: float) -> None:
     """Run a free SPARQL query (TEXT, or --file); the project prefixes (nmo:, target:, …) are predefined.
 
     Parameters bind variables: `--param target=CXCR4` binds ?target to the entity called CXCR4;
@@ -97,15 +115,21 @@ def sparql(settings, text: str | None, file: Path | None, params: tuple[str, ...
     """
     import pyoxigraph as ox
 
+    from kg.cli.deadline import within
     from kg.core.prefixes import PREFIXES
-    from kg.query.params import parse_assignments
+    from kg.query.library import read_query_file
 
     if (text is None) == (file is None):
         raise QueryError("give the query as an argument or with --file, not both and not neither")
-    query_text = text if text is not None else file.read_text(encoding="utf-8")
-    given = parse_assignments(params)
+    query_text = read_query_file(file) if file is not None else str(text)
+    given = _assignments(params)
     with settings.open_kg() as graph:
-        result = graph.sparql(query_text, **given)
+        try:
+            result = within(timeout, lambda: graph.sparql(query_text, limit=limit, **given))
+        except SparqlSyntaxError as err:
+            if file is None:
+                raise
+            raise SparqlSyntaxError(f"{file}: {err}") from None
     if isinstance(result, bool):
         if fmt == "json":
             import json

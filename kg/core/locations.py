@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.core.errors import KGError
+
 DATA_ENV = "NANOMET_KG_DATA"
 STORE_ENV = "NANOMET_KG_STORE"
 SHAPES_FILE = "shapes.ttl"
@@ -20,6 +22,8 @@ SHAPES_FILE = "shapes.ttl"
 def data_root() -> Path:
     """The folder that holds ``ontology/`` and ``data/triples/``."""
     if env := os.environ.get(DATA_ENV):
+        if not Path(env).is_dir():
+            raise KGError(f"{DATA_ENV}={env} is not a folder (it should hold ontology/ and data/triples/)")
         return Path(env)
     package = Path(__file__).resolve().parents[1]
     checkout = package.parent
@@ -43,6 +47,19 @@ class Sources:
     @property
     def shapes(self) -> Path:
         return self.ontology / SHAPES_FILE
+
+    def check(self, shapes: bool = True) -> None:
+        """Raise :class:`KGError` naming what is missing: the ontology folder, its shapes (if ``shapes``:
+        building and validating need them), the data folder."""
+        missing = []
+        if not self.ontology.is_dir():
+            missing.append(f"the ontology folder {self.ontology}")
+        elif shapes and not self.shapes.is_file():
+            missing.append(f"the SHACL shapes {self.shapes} (an ontology folder needs its {SHAPES_FILE})")
+        if not self.triples.is_dir():
+            missing.append(f"the data folder {self.triples}")
+        if missing:
+            raise KGError("cannot read the graph's sources: missing " + "; missing ".join(missing))
 
     def ontology_files(self) -> list[Path]:
         return sorted(p for p in self.ontology.glob("*.ttl") if p.name != SHAPES_FILE)

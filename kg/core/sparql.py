@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 
-from kg.core.errors import QueryError
+from kg.core.errors import QueryError, SparqlSyntaxError, excerpt
 
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _VARNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -82,7 +82,7 @@ def query_form(query: str) -> str:
             return token
         if token in "{}":
             break
-    raise QueryError("not a SPARQL query: expected SELECT, CONSTRUCT, ASK or DESCRIBE")
+    raise SparqlSyntaxError("not a SPARQL query: expected SELECT, CONSTRUCT, ASK or DESCRIBE")
 
 
 def _where_brace(query: str) -> int:
@@ -125,7 +125,7 @@ def inject_values(query: str, variables: Sequence[str], rows: Sequence[Sequence[
         return query
     for name in variables:
         if not _VARNAME.match(name):
-            raise QueryError(f"not a valid variable name: {name!r}")
+            raise QueryError(f"not a valid variable name: {excerpt(name)}")
     names = " ".join(f"?{k}" for k in variables)
     block = " ".join("(" + " ".join(_term_text(k, t) for k, t in zip(variables, row, strict=True)) + ")"
                      for row in rows)
@@ -140,26 +140,48 @@ def inject_bindings(query: str, bindings: Mapping[str, BoundTerm] | None) -> str
     return inject_values(query, list(bindings), [list(bindings.values())])
 
 
-def _caret(query: str, line: int, column: int) -> str:
+def _caret(query: str, line: int, column: int, width: int = 100) -> str:
+    """The offending line with a caret under ``column``; a long line is cut to ``width`` characters
+    around it.
+
+    >>> print(_caret("SELECT * WHERE { ?s ?p }", 1, 24))
+    <BLANKLINE>
+      SELECT * WHERE { ?s ?p }
+                             ^
+    >>> print(_caret("SELECT * WHERE { " + "?s ?p ?o . " * 50 + "?s }", 1, 571, width=30))
+    <BLANKLINE>
+      …o . ?s ?p ?o . ?s ?p ?o . ?s }
+                                    ^
+    """
     lines = query.splitlines() or [""]
     if not 1 <= line <= len(lines):
         return ""
     text = lines[line - 1]
-    return f"\n  {text}\n  {' ' * max(column - 1, 0)}^"
+    at = max(column - 1, 0)
+    start = max(0, min(at - width * 2 // 3, len(text) - width))
+    snippet = ("…" if start else "") + text[start:start + width] + ("…" if start + width < len(text) else "")
+    return f"\n  {snippet}\n  {' ' * (at - start + (1 if start else 0))}^"
 
 
 def check_syntax(query: str, prefixes: Mapping[str, str] | None = None, base_iri: str | None = None) -> None:
-    """Parse the query (as Oxigraph does, without data) and raise :class:`QueryError` with the parser's
-    message, line and column, and the offending line marked. Relative IRIs resolve against
-    ``base_iri``; without one they are an error.
+    """Parse the query (as Oxigraph does, without data) and raise :class:`SparqlSyntaxError` with the
+    parser's message, line and column, and the offending line marked; an update raises :class:`QueryError`.
+    Relative IRIs resolve against ``base_iri``; without one they are an error.
 
-    >>> check_syntax("SELECT ?x WHERE { ?x ?y }")
+    >>> check_syntax("SELECT ?x WHERE { ?x ?y }")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    kg.core.errors.QueryError: SPARQL syntax error at line 1, column 26: expected one of LATERAL, SERVICE, [_]
+    kg.core.errors.SparqlSyntaxError: SPARQL syntax error at line 1, column 26 (the end of the query): ...
       SELECT ?x WHERE { ?x ?y }
                                ^
     """
+    try:
+        query.encode("utf-8")
+    except UnicodeEncodeError as err:  # undecodable bytes of a command-line argument
+        line = query.count("\n", 0, err.start) + 1
+        column = err.start - query.rfind("\n", 0, err.start)
+        raise SparqlSyntaxError(f"SPARQL syntax error at line {line}, column {column}: not UTF-8 text"
+                                ) from None
     form = query_form(query)
     if form in UPDATE_WORDS:
         raise QueryError(f"SPARQL updates ({form} …) are not allowed: the knowledge graph is read-only")
@@ -169,7 +191,7 @@ def check_syntax(query: str, prefixes: Mapping[str, str] | None = None, base_iri
         message = str(err)
         m = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)
         if not m:
-            raise QueryError(f"SPARQL syntax error: {message}") from None
+            raise SparqlSyntaxError(f"SPARQL syntax error: {message}") from None
         line, column, detail = int(m.group(1)), int(m.group(2)), m.group(3)
         if "Prefix not found" in detail:
             before = query.splitlines()[line - 1][:column - 1]
@@ -177,5 +199,42 @@ def check_syntax(query: str, prefixes: Mapping[str, str] | None = None, base_iri
             detail = f"unknown prefix '{m.group(1) or ''}:'" if m else "unknown prefix"
         elif len(detail) > 160:
             detail = detail[:160] + " …"
-        raise QueryError(f"SPARQL syntax error at line {line}, column {column}: {detail}"
-                         f"{_caret(query, line, column)}") from None
+        lines = query.splitlines() or [""]
+        at_end = line > len(lines) or (line == len(lines) and column > len(lines[-1]))
+        where = f"line {line}, column {column}" + (" (the end of the query)" if at_end else "")
+        raise SparqlSyntaxError(f"SPARQL syntax error at {where}: {detail}{_caret(query, line, column)}"
+                                ) from None
+
+
+def with_limit(query: str, limit: int) -> str:
+    """A SELECT query with ``LIMIT limit`` added at its outer level, so that the engine stops early; the
+    query unchanged where that is not safe: not a SELECT, an outer LIMIT or OFFSET of its own, a trailing
+    VALUES block, or unbalanced braces. Subqueries (inside braces) are never touched, and an ORDER BY
+    still orders the whole result before the first rows are taken.
+
+    >>> print(with_limit("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s  # sorted", 6))
+    SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s  # sorted
+    LIMIT 6
+    >>> print(with_limit("SELECT * { { SELECT ?s { ?s ?p ?o } LIMIT 2 } ?s ?q ?x }", 6))
+    SELECT * { { SELECT ?s { ?s ?p ?o } LIMIT 2 } ?s ?q ?x }
+    LIMIT 6
+    >>> for text in ("SELECT * { ?s ?p ?o } LIMIT 10", "SELECT * { ?s ?p ?o } OFFSET 1",
+    ...              "SELECT * { ?s ?p ?o } VALUES ?s { <http://e/a> }", "ASK { ?s ?p ?o }", "SELECT * { ?s"):
+    ...     assert with_limit(text, 6) == text, text
+    """
+    form = None
+    depth = 0
+    for _, token in _tokens(query):
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+            if depth < 0:
+                return query
+        elif depth == 0 and form is None and (token in QUERY_FORMS or token in UPDATE_WORDS):
+            form = token
+        elif depth == 0 and form is not None and token in ("LIMIT", "OFFSET", "VALUES"):
+            return query
+    if form != "SELECT" or depth != 0:
+        return query
+    return f"{query}\nLIMIT {limit}"

@@ -3,6 +3,8 @@
 >>> import kg
 >>> graph = kg.open()                                          # doctest: +SKIP
 >>> graph.query("formulations-by-target", target="CXCR4").to_dataframe()   # doctest: +SKIP
+>>> from kg.analysis.reach import reach                         # the analyses take the handle too
+>>> reach(graph, "carrier", "step", via="target").wide()       # doctest: +SKIP
 
 A self-contained example on a two-node graph:
 
@@ -35,16 +37,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.core.errors import QueryError
+from kg.core.errors import QueryError, excerpt
 from kg.core.sparql import BoundTerm, inject_values, query_form
 from kg.query.library import NamedQuery, get_query, load_library, parse_query
 from kg.query.params import bind_params
 from kg.query.results import Result, sort_list_cells
 from kg.store import open_store
 from kg.store.base import Store, Term
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 LABELS_QUERY = "SELECT ?node ?label WHERE { ?node rdfs:label ?label }"
 LABEL_BATCH = 400
@@ -56,7 +62,8 @@ def uses_variable(query: str, name: str) -> bool:
 
 
 class KG:
-    """The knowledge graph behind one :class:`kg.store.Store` (any backend)."""
+    """The knowledge graph behind one :class:`kg.store.Store` (any backend): named and free queries, names,
+    and the NetworkX projection the analyses (:mod:`kg.analysis`) and views (:mod:`kg.views`) run on."""
 
     def __init__(self, store: Store):
         self.store = store
@@ -111,6 +118,16 @@ class KG:
                     labels[node] = label
         return labels
 
+    # ---------------------------------------------------------------- graph
+
+    def projection(self, collapse_studies: bool = False) -> nx.MultiDiGraph:
+        """The graph as a NetworkX multigraph of entities, studies as nodes or (``collapse_studies``)
+        folded into formulation links: :func:`kg.analysis.projection.projection`. Cached for a built store
+        and frozen: copy it (``.copy()``) to change it."""
+        from kg.analysis.projection import projection
+
+        return projection(self.store, collapse_studies)
+
     # ---------------------------------------------------------------- queries
 
     def bind(self, query: NamedQuery, params: Mapping[str, object],
@@ -120,24 +137,28 @@ class KG:
         bound = bind_params(self.store, query.params, params, what, allow_undeclared=free)
         for name in bound:
             if not uses_variable(query.text, name):
-                raise QueryError(f"{what} has no variable ?{name} to bind")
+                raise QueryError(f"{what} has no variable ?{excerpt(name, quote=False)} to bind")
         return bound
 
-    def _select(self, query: NamedQuery, bound: Mapping[str, BoundTerm]) -> Result:
-        variables, bindings = self.store.select(query.text, bound)
-        bindings = sort_list_cells(bindings, query.lists)
-        return Result(variables, bindings, self.labels(t for row in bindings for t in row.values()))
+    def _select(self, query: NamedQuery, bound: Mapping[str, BoundTerm], limit: int | None = None) -> Result:
+        fetch = None if limit is None else limit + 1  # one more row tells whether there are more
+        variables, bindings = self.store.select(query.text, bound, fetch)
+        more = limit is not None and len(bindings) > limit
+        bindings = sort_list_cells(bindings[:limit] if more else bindings, query.lists)
+        return Result(variables, bindings, self.labels(t for row in bindings for t in row.values()), more)
 
-    def query(self, name: str, **params) -> Result:
-        """Run a named query; parameters are names (resolved), CURIEs, IRIs or values."""
+    def query(self, name: str, /, *, limit: int | None = None, **params) -> Result:
+        """Run a named query; parameters are names (resolved), CURIEs, IRIs or values. ``limit``: at
+        most this many rows (the engine stops early; ``Result.more`` tells whether there were more)."""
         named = self.named(name)
-        return self._select(named, self.bind(named, params))
+        return self._select(named, self.bind(named, params), limit)
 
-    def sparql(self, query: str, **params) -> Result | bool | list[ox.Triple]:
+    def sparql(self, query: str, /, *, limit: int | None = None, **params) -> Result | bool | list[ox.Triple]:
         """Run a free query: a :class:`Result` for SELECT, a bool for ASK, triples for CONSTRUCT/DESCRIBE.
 
         Parameters declared in a header (as in the library) are typed; others are entity names, CURIEs or
         IRIs, or ``'"quoted"'`` strings. Values are bound as RDF terms, never pasted into the text.
+        ``limit`` caps the rows of a SELECT as in :meth:`query`.
         """
         free = parse_query("free query", query)
         bound = self.bind(free, params, free=True)
@@ -146,7 +167,7 @@ class KG:
             return self.store.ask(query, bound)
         if form in ("CONSTRUCT", "DESCRIBE"):
             return self.store.construct(query, bound)
-        return self._select(free, bound)
+        return self._select(free, bound, limit)
 
 
 def open(store: Path | str | None = None, backend: str | None = None, endpoint: str | None = None,

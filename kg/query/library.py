@@ -32,8 +32,9 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 
-from kg.core.errors import QueryError
+from kg.core.errors import KGError, QueryError, SparqlSyntaxError, excerpt, os_reason
 from kg.query.params import ANY, KINDS, REQUIRED, Param
 
 QUERY_SUFFIX = ".rq"
@@ -82,12 +83,12 @@ def parse_query(name: str, text: str) -> NamedQuery:
             params[-1][1][key] = value
         elif key == "param":
             if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
-                raise QueryError(f"{name}: parameter name {value!r} is not a SPARQL variable name")
+                raise QueryError(f"{name}: parameter name {excerpt(value)} is not a SPARQL variable name")
             params.append((value, {}))
         elif key in _TOP_KEYS and len(indent) <= 1:
             meta[key] = value
         else:
-            raise QueryError(f"{name}: unknown header key {key!r} in line {line!r}")
+            raise QueryError(f"{name}: unknown header key {excerpt(key)} in line {excerpt(line)}")
     lists = tuple(c.strip() for c in meta.get("lists", "").split(",") if c.strip())
     return NamedQuery(name, text, meta.get("title", ""), meta.get("description", ""),
                       tuple(_param(n, f, name) for n, f in params), lists)
@@ -110,7 +111,22 @@ def get_query(library: dict[str, NamedQuery], name: str) -> NamedQuery:
         return library[name]
     close = difflib.get_close_matches(name, list(library), n=3, cutoff=0.5)
     hint = f"; did you mean: {', '.join(close)}?" if close else ""
-    raise QueryError(f"no named query called '{name}'{hint} (`kg queries` lists them)")
+    raise QueryError(f"no named query called {excerpt(name)}{hint} (`kg queries` lists them)")
 
 
-__all__ = ["ANY", "REQUIRED", "NamedQuery", "get_query", "load_library", "parse_query"]
+def read_query_file(path: Path) -> str:
+    """The text of a query file; a clear error if it cannot be read or is not UTF-8 (naming the line)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        raise KGError(f"cannot read the query file {path}: {os_reason(err)}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = len(data[data.rfind(b"\n", 0, err.start) + 1:err.start].decode("utf-8", "replace")) + 1
+        raise SparqlSyntaxError(f"{path}: line {line}, column {column}: not UTF-8 text (byte "
+                                f"0x{data[err.start]:02x}); save the query as UTF-8") from None
+
+
+__all__ = ["ANY", "REQUIRED", "NamedQuery", "get_query", "load_library", "parse_query", "read_query_file"]

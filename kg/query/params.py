@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.core.errors import QueryError
+from kg.core.errors import QueryError, excerpt
 from kg.core.sparql import BoundTerm
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -49,7 +49,7 @@ def _literal(name: str, datatype: str, value: object) -> ox.Literal:
             return ox.Literal(str(text.lower() in _TRUE).lower(), datatype=ox.NamedNode(XSD + "boolean"))
     except (ValueError, decimal.InvalidOperation):
         article = "an" if datatype[0] in "aeiou" else "a"
-        raise QueryError(f"parameter {name} expects {article} {datatype}, got {text!r}") from None
+        raise QueryError(f"parameter {name} expects {article} {datatype}, got {excerpt(text)}") from None
     raise QueryError(f"parameter {name}: unknown literal type {datatype!r}")
 
 
@@ -84,6 +84,11 @@ class Param:
         """The RDF term for a user value (names are resolved against ``store``)."""
         if isinstance(value, (ox.NamedNode, ox.Literal)):
             return value
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:  # undecodable bytes of a command-line argument
+                raise QueryError(f"parameter {self.name}: {excerpt(value)} is not UTF-8 text") from None
         if self.kind == "literal":
             return _literal(self.name, self.type, value)
         if self.kind == "auto" and not isinstance(value, str):
@@ -94,12 +99,15 @@ class Param:
             if isinstance(value, (float, decimal.Decimal)):
                 return _literal(self.name, "decimal", value)
         if not isinstance(value, str):
-            raise QueryError(f"parameter {self.name} expects a name, got {value!r}")
+            raise QueryError(f"parameter {self.name} expects a name, got {excerpt(value)}")
         if self.kind == "auto" and len(value) >= 2 and value[0] == value[-1] == '"':
             return ox.Literal(value[1:-1])
         from kg.query.resolve import resolve
 
-        return resolve(store, value, self.classes)
+        try:
+            return resolve(store, value, self.classes)
+        except QueryError as err:
+            raise QueryError(f"parameter {self.name}: {err}") from None
 
 
 def bind_params(store, declared: Iterable[Param], given: Mapping[str, object], what: str,
@@ -112,8 +120,8 @@ def bind_params(store, declared: Iterable[Param], given: Mapping[str, object], w
     unknown = sorted(set(given) - set(by_name))
     if unknown and not allow_undeclared:
         plural = "s" if len(unknown) > 1 else ""
-        raise QueryError(f"unknown parameter{plural} {', '.join(unknown)} for {what}; "
-                         f"valid parameters: {valid}")
+        named = ", ".join(excerpt(u, quote=False) for u in unknown)
+        raise QueryError(f"unknown parameter{plural} {named} for {what}; valid parameters: {valid}")
     missing = [p.name for p in by_name.values() if p.required and p.name not in given]
     if missing:
         plural = "s" if len(missing) > 1 else ""
@@ -139,8 +147,8 @@ def parse_assignments(pairs: Iterable[str]) -> dict[str, str]:
         key, sep, value = pair.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise QueryError(f"a parameter is KEY=VALUE, got {pair!r}")
+            raise QueryError(f"a parameter is KEY=VALUE, got {excerpt(pair)}")
         if key in params:
-            raise QueryError(f"parameter {key} is given twice")
+            raise QueryError(f"parameter {excerpt(key, quote=False)} is given twice")
         params[key] = value
     return params

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.core.errors import QueryError
+from kg.core.errors import QueryError, excerpt
 from kg.core.names import normalize_name
 from kg.core.prefixes import NMO, PREFIXES, compact, expand
 from kg.store.base import Store
@@ -109,11 +109,14 @@ def _scope(classes: tuple[str, ...]) -> str:
 
 
 def _check_iri(store: Store, iri: str, original: str, classes: tuple[str, ...]) -> ox.NamedNode:
-    node = ox.NamedNode(iri)
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError as err:
+        raise QueryError(f"{excerpt(original)} is not a valid IRI ({err})") from None
     if not store.ask(EXISTS_QUERY, {"node": node}):
-        raise QueryError(f"no entity {original} in the graph")
+        raise QueryError(f"no entity {excerpt(original, quote=False)} in the graph")
     if classes and not any(store.ask(IS_A_QUERY, {"node": node, "class": class_iri(c)}) for c in classes):
-        raise QueryError(f"{original} is not of class {' or '.join(classes)}")
+        raise QueryError(f"{excerpt(original, quote=False)} is not of class {' or '.join(classes)}")
     return node
 
 
@@ -139,9 +142,9 @@ def resolve(store: Store, name: str, classes: tuple[str, ...] = ()) -> ox.NamedN
         return ox.NamedNode(nodes.pop())
     if nodes:
         listed = "\n  ".join(_describe(store, sorted(nodes)))
-        raise QueryError(f"'{name}' is ambiguous{_scope(classes)}: it names {len(nodes)} entities:\n"
+        raise QueryError(f"{excerpt(name)} is ambiguous{_scope(classes)}: it names {len(nodes)} entities:\n"
                          f"  {listed}\n"
                          "give the CURIE (e.g. target:cxcr4) to pick one")
     suggestions = _suggestions(name, candidates)
     hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
-    raise QueryError(f"no entity called '{name}'{_scope(classes)}{hint}")
+    raise QueryError(f"no entity called {excerpt(name)}{_scope(classes)}{hint}")

@@ -110,11 +110,12 @@ def sort_list_cells(bindings: list[dict[str, Term]], columns: Sequence[str]) -> 
 @dataclass
 class Result:
     """The rows of a SELECT query: ``variables``, raw ``bindings`` (pyoxigraph terms) and ``labels``
-    (IRI → rdfs:label) for every IRI in them."""
+    (IRI → rdfs:label) for every IRI in them; ``more``: the query has further rows, left out by a limit."""
 
     variables: list[str]
     bindings: list[dict[str, Term]]
     labels: dict[str, str] = field(default_factory=dict)
+    more: bool = False
 
     def __len__(self) -> int:
         return len(self.bindings)
@@ -190,17 +191,18 @@ class Result:
         """The first ``limit`` rows (all when ``limit`` is None)."""
         if limit is None or limit >= len(self):
             return self
-        return Result(self.variables, self.bindings[:limit], self.labels)
+        return Result(self.variables, self.bindings[:limit], self.labels, more=True)
 
     def to_sparql_json(self) -> str:
         """The result in the SPARQL 1.1 JSON results format."""
         return json.dumps(sparql_json(self.variables, self.bindings), ensure_ascii=False, indent=2)
 
-    def to_dataframe(self):
-        """A pandas DataFrame of :attr:`rows` (pandas is optional: ``pip install pandas``)."""
+    def to_dataframe(self, iris: bool = True):
+        """A pandas DataFrame of :attr:`rows`; without the ``<name>_iri`` columns unless ``iris`` (pandas is
+        optional: ``pip install pandas``)."""
         try:
             import pandas as pd  # type: ignore[import-untyped]
         except ImportError:
             raise KGError("Result.to_dataframe() needs pandas: pip install pandas "
                           "(or use Result.rows, a list of dicts)") from None
-        return pd.DataFrame(self.rows, columns=self.columns())
+        return pd.DataFrame(self.rows, columns=self.columns(iris))

@@ -13,12 +13,11 @@ runs in threads; SPARQL from clients runs in worker processes (:mod:`kg.server.e
 
 from __future__ import annotations
 
-import errno
 import socket
 import threading
 from pathlib import Path
 
-from kg.core.errors import KGError
+from kg.core.errors import KGError, os_reason
 from kg.server.executor import Limits
 
 BACKLOG = 2048          # pending connections the kernel queues (http.server had 5)
@@ -54,7 +53,7 @@ def listen(host: str, port: int) -> socket.socket:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as err:
-        raise KGError(f"cannot listen on {host}:{port}: {err.strerror}") from None
+        raise KGError(f"cannot listen on {host}:{port}: {err.strerror}; choose another --host") from None
     family = infos[0][0]
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
@@ -66,10 +65,8 @@ def listen(host: str, port: int) -> socket.socket:
         sock.listen(BACKLOG)
     except OSError as err:
         sock.close()
-        if err.errno == errno.EADDRINUSE:
-            raise KGError(f"port {port} on {host} is already in use: stop what uses it or choose another "
-                          "with --port") from None
-        raise KGError(f"cannot listen on {host}:{port}: {err.strerror}") from None
+        raise KGError(f"cannot listen on {host}:{port}: {os_reason(err)}; choose another --port "
+                      "(0: any free port)") from None
     return sock
 
 

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from kg.core.errors import excerpt
 from kg.core.prefixes import PREFIXES
 from kg.server.entity import entity_iri, exists, local_path, neighbourhood, read_entity, template
 from kg.server.protocol import RDF_FORMAT, GRAPH_FORMATS, FORMAT_ALIASES, Format, accept_ranges
@@ -58,9 +59,9 @@ def entity(request: Request) -> Response:
     try:
         ox.NamedNode(iri)
     except ValueError:
-        return not_found(request, f"{path} is not the path of an entity.")
+        return not_found(request, f"{excerpt(path, quote=False)} is not the path of an entity")
     if not exists(explorer.store, iri):
-        return not_found(request, f"The graph has no entity {iri}.")
+        return not_found(request, f"the graph has no entity {excerpt(iri, quote=False)}")
     if isinstance(fmt, Format):
         triples = explorer.store.construct(template("entity-description"), {"entity": ox.NamedNode(iri)})
         prefixes = PREFIXES if fmt.name == "turtle" else None

@@ -25,10 +25,13 @@ def page(request: Request, template: str, status: int = 200, **context) -> HTMLR
 
 
 def not_found(request: Request, message: str | None = None) -> Response:
-    message = message or f"Nothing at {request.url.path}."
+    """404: a page for browsers, one line of text for programs (a long path cut short)."""
+    from kg.core.errors import excerpt
+
+    message = message or f"nothing at {excerpt(request.url.path, quote=False)}"
     if wants_html(request):
         return page(request, "message.html.jinja", 404, title="Not found", message=message)
-    return text_error(404, f"{message} The SPARQL endpoint is /sparql.")
+    return text_error(404, f"{message}; the SPARQL endpoint is /sparql")
 
 
 # ---------------------------------------------------------------- home

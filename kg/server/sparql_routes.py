@@ -144,7 +144,9 @@ def static(request: Request) -> Response:
 def _static(request: Request, name: str) -> Response:
     files = request.app.state.explorer.static
     if name not in files:
-        return text_error(404, f"no file {name}")
+        from kg.core.errors import excerpt
+
+        return text_error(404, f"no file {excerpt(name, quote=False)}")
     content_type, data = files[name]
     return Response(data, media_type=content_type, headers={"Cache-Control": "max-age=3600"})
 

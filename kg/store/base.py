@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from kg.core.prefixes import PREFIXES
-from kg.core.sparql import BoundTerm, check_syntax, inject_bindings
+from kg.core.sparql import BoundTerm, check_syntax, inject_bindings, with_limit
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Row = dict[str, Term]
@@ -38,12 +38,19 @@ class Store(ABC):
         check_syntax(query, PREFIXES)
         return inject_bindings(query, bindings)
 
-    def select(self, query: str, bindings: Bindings | None = None) -> tuple[list[str], list[Row]]:
+    def select(self, query: str, bindings: Bindings | None = None,
+               limit: int | None = None) -> tuple[list[str], list[Row]]:
         """Run a SELECT query with variables pre-bound to RDF terms; return (variables, rows).
 
         Unbound variables are missing from a row's dict. A binding of ``None`` leaves a variable unbound.
+        ``limit``: at most this many rows, asked of the engine as an outer ``LIMIT`` where that is safe
+        (:func:`kg.core.sparql.with_limit`), so that it can stop early.
         """
-        return self._select(self._prepare(query, bindings))
+        text = self._prepare(query, bindings)
+        if limit is None:
+            return self._select(text)
+        variables, rows = self._select(with_limit(text, limit))
+        return variables, rows[:limit]
 
     def ask(self, query: str, bindings: Bindings | None = None) -> bool:
         """Run an ASK query."""

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.core.errors import QueryError, StoreError
+from kg.core.errors import QueryError, SparqlSyntaxError, StoreError
 from kg.core.prefixes import PREFIXES
 from kg.store.base import Store, solution_rows
 
@@ -76,7 +76,7 @@ class OxigraphStore(Store):
         try:
             return self._store.query(query, prefixes=PREFIXES)
         except SyntaxError as err:
-            raise QueryError(f"SPARQL syntax error: {err}") from err
+            raise SparqlSyntaxError(f"SPARQL syntax error: {err}") from err
         except OSError as err:
             raise StoreError(f"store error: {err}") from err
 

@@ -43,6 +43,7 @@ class RdflibStore(Store):
         from kg.core.loading import parse_files, to_rdflib
 
         sources = sources or Sources.default()
+        sources.check(shapes=False)
         return cls(to_rdflib(parse_files(sources.files()).all_triples()))
 
     def _run(self, query: str):

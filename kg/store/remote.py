@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from kg.core.errors import QueryError, StoreError
+from kg.core.errors import QueryError, StoreError, excerpt
 from kg.core.prefixes import sparql_prologue
 from kg.store.base import Store, solution_rows
 
@@ -43,7 +43,7 @@ class RemoteStore(Store):
 
     def __init__(self, endpoint: str, timeout: float = DEFAULT_TIMEOUT):
         if urllib.parse.urlparse(endpoint).scheme not in ("http", "https"):
-            raise StoreError(f"not an http(s) endpoint URL: {endpoint!r}")
+            raise StoreError(f"not an http(s) endpoint URL: {excerpt(endpoint)}")
         self.endpoint = endpoint
         self.timeout = timeout
 

@@ -10,9 +10,9 @@ import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from kg.core.errors import QueryError
+from kg.core.errors import QueryError, excerpt
 from kg.views.subgraphs import DEFAULT_MAX_NODES, Selection
 
 if TYPE_CHECKING:
@@ -48,54 +48,58 @@ class View:
                 f'style="width:100%;height:720px;border:1px solid #ddd"></iframe>')
 
 
+def _handle(source: Store | KG) -> KG:
+    from kg.query.handle import KG
+
+    return source if isinstance(source, KG) else KG(source)
+
+
 class _Graphs:
-    """The two projections of a store: studies folded into formulation links (default) or kept as nodes."""
+    """The two projections of a graph: studies folded into formulation links (default) or kept as nodes."""
 
-    def __init__(self, store: Store, studies: bool):
-        from kg.analysis.projection import projection
-
-        self.store = store
-        self.full = projection(store)
-        self.graph = self.full if studies else projection(store, collapse_studies=True)
+    def __init__(self, graph: KG, studies: bool):
+        self.kg = graph
+        self.full = graph.projection()
+        self.graph = self.full if studies else graph.projection(collapse_studies=True)
 
     def node(self, name: str) -> str:
         """The IRI ``name`` resolves to; a study switches the view to the projection with studies."""
-        from kg.query.resolve import resolve
-
-        iri = resolve(self.store, name).value
+        iri = self.kg.resolve(name).value
         if iri not in self.graph and iri in self.full:
             self.graph = self.full
         if iri not in self.graph:
-            raise QueryError(f"{name!r} is not an entity the views draw (it has no links to other entities)")
+            raise QueryError(f"{excerpt(name)} is not an entity the views draw "
+                             "(it has no links to other entities)")
         return iri
 
 
-def select(store: Store, *, focus: str | None = None, depth: int = DEFAULT_DEPTH, query: str | None = None,
-           params: Mapping[str, object] | None = None, paths: tuple[str, str] | None = None,
-           max_hops: int = DEFAULT_MAX_HOPS, limit: int = DEFAULT_PATH_LIMIT, studies: bool = False,
+def select(source: Store | KG, *, focus: str | None = None, depth: int = DEFAULT_DEPTH,
+           query: str | None = None, params: Mapping[str, object] | None = None,
+           paths: tuple[str, str] | None = None, max_hops: int = DEFAULT_MAX_HOPS,
+           limit: int = DEFAULT_PATH_LIMIT, studies: bool = False,
            max_nodes: int = DEFAULT_MAX_NODES) -> tuple[Selection, nx.MultiDiGraph]:
-    """The selection asked for (at most one of ``focus``, ``query``, ``paths``; none: the whole graph) and
-    the projection with studies (the tooltips' source of study evidence and citations)."""
+    """The selection asked for (at most one of ``focus``, ``query``, ``paths``; none: the whole graph) of
+    ``source`` (a store or a :class:`kg.query.handle.KG`) and the projection with studies (the tooltips'
+    source of study evidence and citations)."""
     from kg.views import subgraphs as choose
 
     asked = [what for what, given in (("focus", focus), ("query", query), ("paths", paths)) if given]
     if len(asked) > 1:
         raise QueryError(f"choose one of focus, query and paths (got {' and '.join(asked)})")
-    graphs = _Graphs(store, studies)
+    graphs = _Graphs(_handle(source), studies)
     if focus:
         centre = graphs.node(focus)
         return choose.ego(graphs.graph, centre, depth, max_nodes), graphs.full
     if paths:
-        source, target = (graphs.node(name) for name in paths)
-        return choose.paths_between(graphs.graph, source, target, max_hops, limit), graphs.full
+        start, end = (graphs.node(name) for name in paths)
+        return choose.paths_between(graphs.graph, start, end, max_hops, limit), graphs.full
     if query:
         import pyoxigraph as ox
 
-        from kg.query.handle import KG
-
-        api = KG(store)
-        bound = api.bind(api.named(query), dict(params or {}))
-        result = api.query(query, **dict(params or {}))
+        api = graphs.kg
+        given: dict[str, Any] = dict(params or {})
+        bound = api.bind(api.named(query), given)
+        result = api.query(query, **given)
         iris = {t.value for row in result.bindings for t in row.values()}
         if any(graphs.full.nodes[i]["type"] == "Study" for i in iris if i in graphs.full):
             graphs.graph = graphs.full
@@ -113,10 +117,10 @@ def build_view(source: Store | KG, *, title: str | None = None, **how) -> View:
     from kg.views.details import load_details
     from kg.views.render import render_html
 
-    store = getattr(source, "store", source)
-    selection, full = select(store, **how)
+    graph = _handle(source)
+    selection, full = select(graph, **how)
     if title:
         selection.title = title
-    page = render_html(selection, load_details(store, full))
+    page = render_html(selection, load_details(graph.store, full))
     return View(selection.title, page, selection.graph.number_of_nodes(), selection.graph.number_of_edges(),
                 tuple(selection.notes))
