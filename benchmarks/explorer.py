@@ -37,6 +37,8 @@ BEGIN, END = "<!-- explorer:begin -->", "<!-- explorer:end -->"
 TYPES = ("Target", "Formulation", "Study", "CarrierType", "Agent", "Mechanism", "CascadeStep", "CancerType",
          "Organ", "ClinicalTrial", "EvidenceLevel")
 SPARQL = "SELECT ?f ?c WHERE { ?f nmo:hasCarrier ?c } LIMIT 50"
+JSON_RESULTS = "application/sparql-results+json"
+NMO = "https://w3id.org/nanomet-kg/ontology#"
 
 
 def free_port() -> int:
@@ -58,12 +60,13 @@ class Served:
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
             try:
-                if get(self.port, "/sparql?query=ASK%7B%7D", accept="application/sparql-results+json")[0] == 200:
+                if get(self.port, "/sparql?query=ASK%7B%7D", accept=JSON_RESULTS)[0] == 200:
                     return
             except OSError:
                 pass
             time.sleep(0.2)
-        raise RuntimeError(f"kg serve did not start: {self.process.stderr.read() if self.process.stderr else ''}")
+        said = self.process.stderr.read() if self.process.stderr else ""
+        raise RuntimeError(f"kg serve did not start: {said}")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -104,7 +107,7 @@ def samples(store: Path, per_type: int = 3, seed: int = 7) -> dict[str, list[str
     with OxigraphStore.open(store) as opened:
         for node_type in TYPES:
             query = inject_bindings("SELECT ?x WHERE { ?x a ?class } LIMIT 2000",
-                                    {"class": ox.NamedNode("https://w3id.org/nanomet-kg/ontology#" + node_type)})
+                                    {"class": ox.NamedNode(NMO + node_type)})
             nodes = [r["x"].value for r in opened.select(query)[1] if local_path(r["x"].value)]
             if not nodes:
                 continue
@@ -157,7 +160,7 @@ def load_test(served: Served, entities: list[str], clients: int, seconds: float)
         find = "/api/complete?q=lipo"
     sparql = "/sparql?" + urllib.parse.urlencode({"query": SPARQL})
     mix = [("entity", p, "text/html") for p in entities] + [("find", find, "application/json"),
-                                                            ("sparql", sparql, "application/sparql-results+json")]
+                                                            ("sparql", sparql, JSON_RESULTS)]
     results: dict[str, list[float]] = {"entity": [], "find": [], "sparql": []}
     errors: list[str] = []
     lock = threading.Lock()
@@ -189,13 +192,15 @@ def load_test(served: Served, entities: list[str], clients: int, seconds: float)
     for thread in threads:
         thread.join(seconds + 120)
     elapsed = time.monotonic() - started
-    healthy = get(port, "/")[0] == 200 and get(port, "/sparql?query=ASK%7B%7D", accept="application/json")[0] == 200
+    healthy = get(port, "/")[0] == 200 and get(port, "/sparql?query=ASK%7B%7D", accept=JSON_RESULTS)[0] == 200
     return {"clients": clients, "seconds": round(elapsed, 1), "find_path": find.split("?")[0],
-            "requests": sum(len(v) for v in results.values()), "errors": len(errors), "error_sample": errors[:5],
+            "requests": sum(len(v) for v in results.values()), "errors": len(errors),
+            "error_sample": errors[:5],
             "per_kind": {k: {"n": len(v), "p50": percentile(v, 50), "p95": percentile(v, 95),
                              "p99": percentile(v, 99)} for k, v in results.items() if v},
             "all_p95": percentile([x for v in results.values() for x in v], 95),
-            "healthy_after": healthy and served.process.poll() is None, "server_rss_mb": round(served.rss_mb())}
+            "healthy_after": healthy and served.process.poll() is None,
+            "server_rss_mb": round(served.rss_mb())}
 
 
 def store_for(work: Path, label: str) -> Path:
@@ -231,10 +236,12 @@ def markdown(results: dict) -> str:
                              f"{t['client_p50']:.1f} |")
         lines.append("")
     if load := results.get("load"):
-        lines += [f"**Load test** (curated KG): {load['clients']} concurrent clients for {load['seconds']} s over "
+        lines += [f"**Load test** (curated KG): {load['clients']} concurrent clients for {load['seconds']} s "
+                  "over "
                   f"entity pages, `{load['find_path']}` and `/sparql`: {load['requests']:,} requests, "
                   f"**{load['errors']} errors**, p95 {load['all_p95']:.0f} ms; server healthy afterwards: "
-                  f"{'yes' if load['healthy_after'] else 'NO'} (server process {load['server_rss_mb']} MB).", "",
+                  f"{'yes' if load['healthy_after'] else 'NO'} "
+                  f"(server process {load['server_rss_mb']} MB).", "",
                   "| requests | n | p50 (ms) | p95 (ms) | p99 (ms) |", "| --- | ---: | ---: | ---: | ---: |"]
         lines += [f"| {k} | {v['n']} | {v['p50']:.0f} | {v['p95']:.0f} | {v['p99']:.0f} |"
                   for k, v in load["per_kind"].items()]

@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-from webdriver import browser  # noqa: F401 (a fixture)
 
 from kg.analysis.projection import build_projection
 from kg.analysis.reach import reach
@@ -59,14 +58,15 @@ def click_node(browser, iri: str) -> None:
     settled(browser)
     browser.script("window.kgGraph.network.focus(arguments[0], {scale: 1.0}); return true;", iri)
     time.sleep(0.3)
-    x, y = browser.script("const n = window.kgGraph.network; const p = n.canvasToDOM(n.getPosition(arguments[0]));"
-                          "return [p.x, p.y];", iri)
+    x, y = browser.script("const n = window.kgGraph.network;"
+                          "const p = n.canvasToDOM(n.getPosition(arguments[0])); return [p.x, p.y];", iri)
     browser.click_at("#graph canvas", x, y)
 
 
 def no_trouble(browser, site: str) -> None:
     assert browser.console_errors() == []
-    origins = browser.script("return performance.getEntriesByType('resource').map(e => new URL(e.name).origin);")
+    origins = browser.script("return performance.getEntriesByType('resource')"
+                             ".map(e => new URL(e.name).origin);")
     assert set(origins) <= {site}
 
 
@@ -100,7 +100,8 @@ def test_from_search_to_the_review_citation(browser, site, tmp_path):
     browser.click("#graph-open")
     browser.wait_for("return location.pathname.startsWith('/id/study/');")
     # NH2026 l.873-879 [235]: the study's own citation, with the review's DOI
-    cited = browser.script("return document.querySelector('p.cited').textContent.replace(/\\s+/g, ' ').trim();")
+    cited = browser.script("return document.querySelector('p.cited').textContent"
+                           ".replace(/\\s+/g, ' ').trim();")
     assert cited == "Source: NH2026 l.873-879 [235] doi:10.1039/D6NH00023A in vivo (animal)"
     assert browser.script("return document.querySelector('p.cited a.doi').href;") == \
         "https://doi.org/10.1039/D6NH00023A"
@@ -108,7 +109,8 @@ def test_from_search_to_the_review_citation(browser, site, tmp_path):
 
 
 def test_from_a_heatmap_cell_to_its_studies(browser, site, tmp_path, real_store):
-    matrix = reach(build_projection(real_store), "carrier", "step", level="family", all_rows=True, all_cols=True)
+    matrix = reach(build_projection(real_store), "carrier", "step", level="family", all_rows=True,
+                   all_cols=True)
     browser.open(site + "/overview/carrier-step")
     browser.wait_for("return document.body.dataset.ready === 'true';")
     save(browser, tmp_path, "explorer-matrix.png")
@@ -116,7 +118,8 @@ def test_from_a_heatmap_cell_to_its_studies(browser, site, tmp_path, real_store)
     row, col = max(matrix.cells, key=lambda k: len(matrix.cells[k].studies))
     href = browser.script("return [...document.querySelectorAll('td.cell a')].find(a => "
                           "new URL(a.href).searchParams.get('row') === arguments[0] && "
-                          "new URL(a.href).searchParams.get('col') === arguments[1]).getAttribute('href');", row, col)
+                          "new URL(a.href).searchParams.get('col') === arguments[1]).getAttribute('href');",
+                          row, col)
     browser.click(f"td.cell a[href='{href}']")
     browser.wait_for("return location.pathname === '/overview/carrier-step/cell';")
     studies = browser.script("return [...document.querySelectorAll('table.cell-studies td:first-child a')]"
@@ -124,5 +127,6 @@ def test_from_a_heatmap_cell_to_its_studies(browser, site, tmp_path, real_store)
     assert sorted(studies) == sorted("/id/" + s.removeprefix(ID) for s in matrix.cells[(row, col)].studies)
     browser.click("table.cell-studies td:first-child a")
     browser.wait_for("return location.pathname.startsWith('/id/study/');")
-    assert browser.script("return document.querySelector('p.cited').textContent;").strip().startswith("Source:")
+    cited = browser.script("return document.querySelector('p.cited').textContent;")
+    assert cited.strip().startswith("Source:")
     no_trouble(browser, site)

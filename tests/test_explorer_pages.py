@@ -175,8 +175,8 @@ def test_heatmap_cells_lead_to_their_evidence(client, real_store):
 @pytest.mark.parametrize("name", ["target-step", "mechanism-site"])
 def test_the_other_heatmaps(client, real_store, name):
     row_axis, col_axis = name.split("-")
-    matrix = reach(build_projection(real_store), row_axis, col_axis, level="family", all_rows=row_axis != "target",
-                   all_cols=True)
+    matrix = reach(build_projection(real_store), row_axis, col_axis, level="family",
+                   all_rows=row_axis != "target", all_cols=True)
     page = client.get(f"/overview/{name}", headers=HTML).text
     cells = re.findall(r'<td class="cell[^"]*"[^>]*><a\s+href="[^"]+"\s+title="[^"]*">(\d+)</a></td>', page)
     assert [int(c) for c in cells] == [matrix.value(r, c) for r in matrix.rows for c in matrix.cols]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-from webdriver import browser  # noqa: F401 (a fixture)
 
 from kg.query.handle import KG
 from kg.query.library import load_library

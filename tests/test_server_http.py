@@ -124,4 +124,5 @@ def test_a_taken_port_is_one_clear_line(query_store_path, tmp_path):
                               "--port", str(port)], capture_output=True, text=True, timeout=60, env=env)
     assert run.returncode != 0
     assert run.stderr.strip().splitlines() == [
-        f"error: cannot listen on 127.0.0.1:{port}: Address already in use; choose another --port (0: any free port)"]
+        f"error: cannot listen on 127.0.0.1:{port}: Address already in use; choose another --port "
+        "(0: any free port)"]

@@ -1,13 +1,11 @@
 """Just enough of the W3C WebDriver protocol (plain HTTP + JSON to chromedriver, no Selenium) to drive
-headless Chromium with the network blocked, and the ``browser`` fixture that starts it."""
+headless Chromium with the network blocked (``browser``, the fixture in conftest.py, starts it)."""
 
 from __future__ import annotations
 
 import base64
 import json
 import shutil
-import socket
-import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -17,7 +15,7 @@ import pytest
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"  # the W3C WebDriver key of an element reference
 
 
-def _binary(*names: str) -> str:
+def binary(*names: str) -> str:
     for name in names:
         if found := shutil.which(name):
             return found
@@ -26,7 +24,7 @@ def _binary(*names: str) -> str:
 
 
 class WebDriver:
-    """Just enough of the W3C WebDriver protocol: a session, navigation, scripts, clicks."""
+    """Just enough of the W3C WebDriver protocol: a session, navigation, scripts, clicks, screenshots."""
 
     def __init__(self, url: str, chromium: str, profile: str):
         self.url = url
@@ -105,29 +103,3 @@ class WebDriver:
 
     def quit(self) -> None:
         self.command("DELETE", "")
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    driver = subprocess.Popen([_binary("chromedriver", "chromium-driver"), f"--port={port}"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/status", timeout=1).close()
-            break
-        except OSError:
-            assert time.monotonic() < deadline, "chromedriver did not start"
-            time.sleep(0.1)
-    session = WebDriver(url, _binary("chromium", "chromium-browser", "google-chrome"),
-                        str(tmp_path_factory.mktemp("chromium-profile")))
-    yield session
-    session.quit()
-    driver.terminate()
-    driver.wait(timeout=10)
-
-

@@ -43,7 +43,8 @@ class NameIndex:
                 labels[iri] = name
             if (iri, name) not in names or kind == "label":
                 names[(iri, name)] = kind
-        self.types = {iri: next((t for t in TYPE_ORDER if t in found), min(found)) for iri, found in classes.items()}
+        self.types = {iri: next((t for t in TYPE_ORDER if t in found), min(found))
+                      for iri, found in classes.items()}
         self.classes = {iri: found | {FAMILY.get(t, t) for t in found} for iri, found in classes.items()}
         self.labels = labels
         self.entries = sorted((normalize_name(name), kind != "label", len(name), name, iri)

@@ -147,8 +147,9 @@ def _value(row: dict, key: str) -> str:
 
 def _source(row: dict, record: Ref | None = None) -> Source:
     rank = int(row["rank"].value) if "rank" in row else 0
-    return Source(citation(_value(row, "source"), _value(row, "section") or None, _value(row, "lines") or None,
-                           _value(row, "refs").replace(" ", "") or None),
+    where = citation(_value(row, "source"), _value(row, "section") or None, _value(row, "lines") or None,
+                     _value(row, "refs").replace(" ", "") or None)
+    return Source(where,
                   _value(row, "doi"), _value(row, "evidence_label"), rank, record)
 
 

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from kg.core.errors import excerpt
 from kg.core.prefixes import PREFIXES
 from kg.server.entity import entity_iri, exists, local_path, neighbourhood, read_entity, template
-from kg.server.protocol import RDF_FORMAT, GRAPH_FORMATS, FORMAT_ALIASES, Format, accept_ranges
+from kg.server.protocol import FORMAT_ALIASES, GRAPH_FORMATS, RDF_FORMAT, Format, accept_ranges
 from kg.server.responses import text_error
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "*/*", "text/*", "*")

@@ -51,7 +51,8 @@ class _Worker:
     def __init__(self, store_path: Path, max_rows: int, layout: str = "auto"):
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
-        command = [sys.executable, "-m", "kg.server.worker", str(Path(store_path).resolve()), str(max_rows), layout]
+        command = [sys.executable, "-m", "kg.server.worker", str(Path(store_path).resolve()), str(max_rows),
+                   layout]
         # run from the package's own folder: ``-m`` puts the working directory first on sys.path, and
         # another ``kg`` folder there would be imported instead of this one
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,

@@ -48,7 +48,8 @@ class Overview:
 
     def hypothesis(self, row: str, col: str) -> tuple[int, Hypothesis] | None:
         """(rank from 1, hypothesis) for an empty carrier family × step cell, if any path supports it."""
-        return next(((n, h) for n, h in enumerate(self.ranked, 1) if (h.source, h.target) == (row, col)), None)
+        return next(((n, h) for n, h in enumerate(self.ranked, 1) if (h.source, h.target) == (row, col)),
+                    None)
 
 
 def compute(store) -> Overview:
@@ -93,6 +94,7 @@ def path_steps(path, graph: nx.MultiDiGraph) -> list[dict]:
 
 def strongest_paths(hypothesis: Hypothesis, lifted: nx.MultiDiGraph, most: int = PATHS_SHOWN) -> list[dict]:
     """The hypothesis's strongest paths (by path-degree product), each with its metapath name."""
-    found = sorted(((name, path, pdp) for name, score in hypothesis.scores.items() for path, pdp in score.paths),
-                   key=lambda x: -x[2])
-    return [{"metapath": name, "pdp": pdp, "steps": path_steps(path, lifted)} for name, path, pdp in found[:most]]
+    found = sorted(((name, path, pdp) for name, score in hypothesis.scores.items()
+                    for path, pdp in score.paths), key=lambda x: -x[2])
+    return [{"metapath": name, "pdp": pdp, "steps": path_steps(path, lifted)}
+            for name, path, pdp in found[:most]]

@@ -64,8 +64,8 @@ def home(request: Request) -> Response:
     from kg.server.entity import local_path
 
     explorer = request.app.state.explorer
-    return page(request, "home.html.jinja", title="Summary", s=explorer.cached("summary", lambda: summary(explorer)),
-                local_path=local_path)
+    found = explorer.cached("summary", lambda: summary(explorer))
+    return page(request, "home.html.jinja", title="Summary", s=found, local_path=local_path)
 
 
 # ---------------------------------------------------------------- search
