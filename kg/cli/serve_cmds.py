@@ -33,7 +33,8 @@ def serve(settings, host: str, port: int, timeout: float, max_rows: int, workers
     from kg.server.app import make_server
     from kg.server.executor import Limits
 
-    server = make_server(settings.store, host, port, Limits(timeout, max_rows, workers), quiet, in_memory)
+    server = make_server(settings.store, host, port, Limits(timeout, max_rows, workers), quiet, in_memory,
+                         warm=True)
     click.echo(f"serving {settings.store}\n  explorer:        {server.url}/\n"
                f"  SPARQL endpoint: {server.url}/sparql (query page: {server.url}/query)\n"
                f"  limits: {timeout:g} s per query, {max_rows} rows, {workers} at once; Ctrl-C stops",

@@ -109,9 +109,10 @@ class Server:
 
 
 def make_server(store_path: Path, host: str = "127.0.0.1", port: int = 8000, limits: Limits | None = None,
-                quiet: bool = False, in_memory: bool | None = None) -> Server:
+                quiet: bool = False, in_memory: bool | None = None, warm: bool = False) -> Server:
     """A server bound to ``host:port`` (port 0: any free port); run it with ``serve_forever()``.
-    ``in_memory``: see :class:`kg.server.executor.QueryExecutor`."""
+    ``in_memory``: see :class:`kg.server.executor.QueryExecutor`; ``warm``: compute the overviews and the
+    name index in the background at once (:meth:`kg.server.state.Explorer.warm`)."""
     from kg.server.state import Explorer
 
     sock = listen(host, port)
@@ -120,4 +121,6 @@ def make_server(store_path: Path, host: str = "127.0.0.1", port: int = 8000, lim
     except BaseException:
         sock.close()
         raise
+    if warm:
+        explorer.warm()
     return Server(explorer, sock, quiet)

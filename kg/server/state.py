@@ -76,6 +76,24 @@ class Explorer:
                 self._cache[key] = compute()
         return self._cache[key]
 
+    def warm(self) -> threading.Thread:
+        """Compute in the background what the first visitors would otherwise wait for: the class labels,
+        the name index, the summary and the overviews (seconds at a million triples)."""
+        from kg.server import entity_routes, overview_routes, page_routes
+
+        def run() -> None:
+            try:
+                entity_routes.class_labels_of(self)
+                page_routes.name_index(self)
+                self.cached("summary", lambda: page_routes.summary(self))
+                overview_routes.overview_of(self)
+            except Exception:  # noqa: BLE001 (a page that needs it computes it again and reports the error)
+                pass
+
+        thread = threading.Thread(target=run, daemon=True, name="kg-warm")
+        thread.start()
+        return thread
+
     def render(self, template: str, **context) -> str:
         """A page from ``kg/server/templates``."""
         from kg.core.version import version
