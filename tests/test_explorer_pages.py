@@ -232,3 +232,12 @@ def test_label_text_is_escaped_everywhere(tmp_path, mini_sources):
         assert json.loads(completion.text)  # JSON, read by the widget with textContent only
     finally:
         explorer.close()
+
+
+def test_identifiers_of_trials_and_reviews_are_links(client):
+    # NH2026 Table 3 (l.969-970): the trial NCT01812746, with its ClinicalTrials.gov record
+    trial = client.get("/id/trial/nct01812746", headers=HTML).text
+    assert re.search(r'<a class="identifier" href="https://clinicaltrials\.gov/[^"]*NCT01812746">NCT01812746</a>',
+                     trial)
+    review = client.get("/id/source/NH2026", headers=HTML).text
+    assert '<a class="identifier" href="https://doi.org/10.1039/D6NH00023A">doi:10.1039/D6NH00023A</a>' in review

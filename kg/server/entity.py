@@ -26,7 +26,8 @@ from kg.store.base import Store
 BATCH = 400             # IRIs per VALUES block
 SHOWN_PER_RELATION = 60  # facts listed per relation; the rest are counted
 SHOWN_STUDIES = 200
-LITERAL_FIELDS = {"rdfs:label", "skos:altLabel", "skos:definition", "rdfs:comment"}
+LITERAL_FIELDS = {"rdfs:label", "skos:altLabel", "skos:definition", "rdfs:comment", "nmo:doi"}
+DOI_RESOLVER = "https://doi.org/"
 
 
 @cache
@@ -38,6 +39,17 @@ def template(name: str) -> str:
 def local_path(iri: str) -> str | None:
     """The explorer's path for an entity IRI of this graph (its own path); None for other IRIs."""
     return "/id/" + iri[len(ID):] if iri.startswith(ID) else None
+
+
+def identifier_text(iri: str) -> str:
+    """How an external identifier reads: ``HGNC:1681``, ``NCT01234567``, ``doi:10.1039/…``.
+
+    >>> identifier_text("https://doi.org/10.1039/D6NH00023A"), identifier_text("https://identifiers.org/hgnc:1681")
+    ('doi:10.1039/D6NH00023A', 'HGNC:1681')
+    """
+    from kg.views.describe import identifier_name
+
+    return "doi:" + iri[len(DOI_RESOLVER):] if iri.startswith(DOI_RESOLVER) else identifier_name(iri)
 
 
 def entity_iri(path: str) -> str:
@@ -211,7 +223,9 @@ def read_entity(store: Store, iri: str, class_names: dict[str, str] | None = Non
                           key=str.casefold),
         definitions=sorted({_value(r, "value") for r in about
                             if compact(r["p"].value) in ("skos:definition", "rdfs:comment")}),
-        identifiers=sorted(r["value"].value for r in about if compact(r["p"].value) == "skos:exactMatch"),
+        identifiers=sorted([r["value"].value for r in about if compact(r["p"].value) == "skos:exactMatch"]
+                           + [DOI_RESOLVER + r["value"].value for r in about
+                              if compact(r["p"].value) == "nmo:doi"]),
         properties=sorted({(terms.labels.get(r["p"].value, compact(r["p"].value)), r["value"].value)
                            for r in about if isinstance(r["value"], ox.Literal)
                            and compact(r["p"].value) not in LITERAL_FIELDS}),

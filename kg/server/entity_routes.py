@@ -12,7 +12,15 @@ from starlette.routing import Route
 
 from kg.core.errors import excerpt
 from kg.core.prefixes import PREFIXES
-from kg.server.entity import entity_iri, exists, local_path, neighbourhood, read_entity, template
+from kg.server.entity import (
+    entity_iri,
+    exists,
+    identifier_text,
+    local_path,
+    neighbourhood,
+    read_entity,
+    template,
+)
 from kg.server.protocol import FORMAT_ALIASES, GRAPH_FORMATS, RDF_FORMAT, Format, accept_ranges
 from kg.server.responses import text_error
 
@@ -67,10 +75,8 @@ def entity(request: Request) -> Response:
         prefixes = PREFIXES if fmt.name == "turtle" else None
         body = ox.serialize(triples, format=RDF_FORMAT[fmt.name], prefixes=prefixes)
         return Response(body, media_type=fmt.media_type)
-    from kg.views.describe import identifier_name
-
     page = explorer.render("entity.html.jinja", e=read_entity(explorer.store, iri, class_labels_of(explorer)),
-                           path=path, identifier_name=identifier_name)
+                           path=path, identifier_name=identifier_text)
     return Response(page, media_type="text/html; charset=utf-8")
 
 
