@@ -123,7 +123,10 @@ def page_times(port: int, entities: dict[str, list[str]], rounds: int = 5) -> di
     """Median and p95 server / client ms per kind of page (warm), and the first (cold) overview."""
     first_entity = next(iter(entities.values()))[0]
     some = [p for paths in entities.values() for p in paths]
-    cold_status, cold_server, _ = get(port, "/overview/carrier-step")
+    started = time.perf_counter()
+    while (cold_status := get(port, "/overview/carrier-step")[0]) == 503:  # computed in the background
+        time.sleep(1)
+    ready = time.perf_counter() - started
     kinds = {
         "summary /": ["/"],
         "entity page (HTML)": some,
@@ -133,7 +136,7 @@ def page_times(port: int, entities: dict[str, list[str]], rounds: int = 5) -> di
         "heatmap /overview/carrier-step": ["/overview/carrier-step"],
         "questions /questions": ["/questions"],
     }
-    out: dict = {"overview_first": {"status": cold_status, "server_ms": cold_server}}
+    out: dict = {"overview_first": {"status": cold_status, "ready_after_s": ready}}
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     for kind, paths in kinds.items():
         accept = "text/turtle" if "Turtle" in kind else "text/html"
@@ -226,8 +229,9 @@ def markdown(results: dict) -> str:
              "included); client time: the loopback round trip.", ""]
     for label, found in results["graphs"].items():
         pages = found["pages"]
-        lines += [f"**{label}** ({found['triples']:,} triples; first heatmap, computing the projection and "
-                  f"the hypotheses: {pages['overview_first']['server_ms'] / 1000:.1f} s)", "",
+        lines += [f"**{label}** ({found['triples']:,} triples; the overviews — projection, matrices, "
+                  f"hypotheses — are computed in the background once the server starts: ready "
+                  f"{pages['overview_first']['ready_after_s']:.0f} s after the first page was served)", "",
                   "| page | requests | server p50 (ms) | server p95 (ms) | client p50 (ms) |",
                   "| --- | ---: | ---: | ---: | ---: |"]
         for kind, t in pages.items():

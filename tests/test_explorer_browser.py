@@ -9,6 +9,8 @@ import os
 import shutil
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -26,7 +28,7 @@ STUDY = ID + "study/nh2026-l873-cxcr4-targeted-metallo-nanodrugs"
 
 @pytest.fixture(scope="module")
 def site(real_store_path):
-    server = make_server(real_store_path, port=0, quiet=True)
+    server = make_server(real_store_path, port=0, quiet=True, warm=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield server.url
     server.shutdown()
@@ -111,8 +113,17 @@ def test_from_search_to_the_review_citation(browser, site, tmp_path):
 def test_from_a_heatmap_cell_to_its_studies(browser, site, tmp_path, real_store):
     matrix = reach(build_projection(real_store), "carrier", "step", level="family", all_rows=True,
                    all_cols=True)
+    deadline = time.monotonic() + 120
+    while True:  # the overviews are computed in the background once the server starts
+        try:
+            urllib.request.urlopen(site + "/overview/carrier-step", timeout=30).close()
+            break
+        except urllib.error.HTTPError as err:
+            assert err.code == 503 and time.monotonic() < deadline
+            time.sleep(0.5)
     browser.open(site + "/overview/carrier-step")
-    browser.wait_for("return document.body.dataset.ready === 'true';")
+    browser.wait_for("return document.body.dataset.ready === 'true' && "
+                     "!!document.querySelector('table.heatmap');")
     save(browser, tmp_path, "explorer-matrix.png")
     no_trouble(browser, site)
     row, col = max(matrix.cells, key=lambda k: len(matrix.cells[k].studies))

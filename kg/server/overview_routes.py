@@ -15,8 +15,20 @@ from kg.server.page_routes import not_found, page
 HYPOTHESES_SHOWN = 40
 
 
+RETRY_SECONDS = 5
+
+
 def overview_of(explorer):
-    return explorer.cached("overview", lambda: compute(explorer.store))
+    """The overviews if computed, else None (their computation is started in the background)."""
+    return explorer.pending("overview", lambda: compute(explorer.store))
+
+
+def computing(request: Request) -> Response:
+    """503 with a page that reloads itself while the overviews are computed."""
+    response = page(request, "computing.html.jinja", 503, title="Computing the overviews",
+                    retry=RETRY_SECONDS)
+    response.headers["Retry-After"] = str(RETRY_SECONDS)
+    return response
 
 
 def overviews(request: Request) -> Response:
@@ -28,6 +40,8 @@ def matrix_page(request: Request) -> Response:
     if name not in MATRICES:
         return not_found(request, f"No overview called {name}; see /overview.")
     overview = overview_of(request.app.state.explorer)
+    if overview is None:
+        return computing(request)
     matrix = overview.matrices[name]
     return page(request, "matrix.html.jinja", title=MATRICES[name][4], name=name, m=matrix,
                 table=heatmap(matrix, overview, name), local_path=local_path,
@@ -41,6 +55,8 @@ def cell_page(request: Request) -> Response:
     name = request.path_params["name"]
     row, col = request.query_params.get("row", ""), request.query_params.get("col", "")
     overview = overview_of(explorer) if name in MATRICES else None
+    if name in MATRICES and overview is None:
+        return computing(request)
     matrix = overview.matrices[name] if overview else None
     if matrix is None or row not in matrix.rows or col not in matrix.cols:
         return not_found(request, "No such cell; pick one from an overview (/overview).")
@@ -62,6 +78,8 @@ def cell_page(request: Request) -> Response:
 
 def hypotheses_page(request: Request) -> Response:
     overview = overview_of(request.app.state.explorer)
+    if overview is None:
+        return computing(request)
     ranked = [(n, h, strongest_paths(h, overview.lifted, 1)) for n, h in
               enumerate(overview.ranked[:HYPOTHESES_SHOWN], 1)]
     return page(request, "hypotheses.html.jinja", title="Hypotheses", ranked=ranked, lifted=overview.lifted,

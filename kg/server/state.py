@@ -61,6 +61,8 @@ class Explorer:
         self.sparql_threads = anyio.CapacityLimiter(SPARQL_THREADS)
         self._cache: dict[tuple[str, str], Any] = {}
         self._locks: dict[str, threading.Lock] = {}
+        self._running: set[str] = set()
+        self._failed: dict[str, Exception] = {}
         self._lock = threading.Lock()
         self.executor = QueryExecutor(self.store_path, limits, in_memory)
 
@@ -76,6 +78,32 @@ class Explorer:
                 self._cache[key] = compute()
         return self._cache[key]
 
+    def pending(self, name: str, compute: Callable[[], T]) -> T | None:
+        """Like :meth:`cached`, but never waits: the value if it is ready, else None while ``compute()``
+        runs in the background (started by the first caller). A failed computation raises here, once."""
+        key = (self.fingerprint, name)
+        if key in self._cache:
+            return self._cache[key]
+        with self._lock:
+            if name in self._failed:
+                raise self._failed.pop(name)
+            if name in self._running:
+                return None
+            self._running.add(name)
+
+        def run() -> None:
+            try:
+                self.cached(name, compute)
+            except Exception as err:  # noqa: BLE001 (handed to the next caller)
+                with self._lock:
+                    self._failed[name] = err
+            finally:
+                with self._lock:
+                    self._running.discard(name)
+
+        threading.Thread(target=run, daemon=True, name=f"kg-{name}").start()
+        return None
+
     def warm(self) -> threading.Thread:
         """Compute in the background what the first visitors would otherwise wait for: the class labels,
         the name index, the summary and the overviews (seconds at a million triples)."""
@@ -86,7 +114,7 @@ class Explorer:
                 entity_routes.class_labels_of(self)
                 page_routes.name_index(self)
                 self.cached("summary", lambda: page_routes.summary(self))
-                overview_routes.overview_of(self)
+                self.cached("overview", lambda: overview_routes.compute(self.store))
             except Exception:  # noqa: BLE001 (a page that needs it computes it again and reports the error)
                 pass
 
