@@ -18,7 +18,7 @@ from importlib import resources
 import pyoxigraph as ox
 
 from kg.core.citations import citation
-from kg.core.prefixes import ID, NMO, compact
+from kg.core.prefixes import ID, NMO, compact, expand
 from kg.core.schema import CITED_TYPES, FAMILY, QUALIFIER_TYPES, TYPE_ORDER
 from kg.core.sparql import inject_values
 from kg.store.base import Store
@@ -147,6 +147,10 @@ class Terms:
         classes = self.classes.get(iri, set())
         return next((t for t in TYPE_ORDER if t in classes), min(classes, default=""))
 
+    def family_of(self, iri: str) -> str:
+        node_type = self.type_of(iri)
+        return FAMILY.get(node_type, node_type)
+
     def ref(self, iri: str) -> Ref:
         node_type = self.type_of(iri)
         return Ref(iri, self.label(iri), node_type,
@@ -194,6 +198,23 @@ def class_labels(store: Store) -> dict[str, str]:
     return {r["class"].value.removeprefix(NMO): r["label"].value for r in rows}
 
 
+def studies_about(store: Store, terms: Terms, iri: str, linked) -> list[tuple[str, str]]:
+    """(study, formulation) pairs about the entity: studies linked to it, and studies of the formulations
+    linked to it (at most :data:`SHOWN_STUDIES`), each found from the links already read."""
+    direct = [o for d, _, o in linked if d == "in" and terms.type_of(o) == "Study"]
+    formulations = [o for _, _, o in linked if terms.family_of(o) == "Formulation"]
+    pairs: dict[str, str] = {}
+    for variable, nodes in (("study", direct), ("formulation", formulations)):
+        for start in range(0, len(nodes), BATCH):
+            if len(pairs) >= SHOWN_STUDIES:
+                break
+            rows = [[ox.NamedNode(n)] for n in nodes[start:start + BATCH]]
+            for r in store.select(inject_values(template("studies-of"), [variable], rows))[1]:
+                pairs.setdefault(r["study"].value, r["formulation"].value)
+    pairs.pop(iri, None)
+    return list(pairs.items())[:SHOWN_STUDIES]
+
+
 def read_entity(store: Store, iri: str, class_names: dict[str, str] | None = None) -> Entity:
     """Everything the page of ``iri`` shows (``class_names``: :func:`class_labels`, if already read)."""
     node = ox.NamedNode(iri)
@@ -202,18 +223,24 @@ def read_entity(store: Store, iri: str, class_names: dict[str, str] | None = Non
     linked = links(store, iri)
     counts = {(r["direction"].value, r["p"].value): int(r["n"].value)
               for r in store.select(template("entity-link-counts"), bound)[1]}
-    _, studied = store.select(template("entity-studies"), bound)
-    studied = studied[:SHOWN_STUDIES]
     terms = Terms(store, class_names)
     classes = [r["value"].value for r in about if compact(r["p"].value) == "rdf:type"]
-    terms.load([iri, *classes, *(p for _, p, _ in linked), *(o for _, _, o in linked),
-                *(r[k].value for r in studied for k in ("study", "formulation"))])
+    terms.load([iri, *classes, *(p for _, p, _ in linked), *(o for _, _, o in linked)])
+    studied = studies_about(store, terms, iri, linked)
+    terms.load([n for pair in studied for n in pair])
     statements: dict[tuple[str, str, str], list[Source]] = defaultdict(list)
     for r in store.select(template("entity-statements"), bound)[1]:
         statements[(r["s"].value, r["p"].value, r["o"].value)].append(_source(r))
-    records = [iri] + [o for d, _, o in linked if d == "in" and terms.type_of(o) in CITED_TYPES]
-    records += [r["study"].value for r in studied]
+    relations = _relations(iri, linked, counts, terms)
+    shown = [ref.iri for r in relations for ref, _ in r.facts if r.direction == "in"]
+    records = [iri, *(o for o in shown if terms.type_of(o) in CITED_TYPES), *(s for s, _ in studied)]
     sources = record_sources(store, terms, list(dict.fromkeys(records)))
+    for relation in relations:
+        for ref, cited in relation.facts:
+            s, o = (iri, ref.iri) if relation.direction == "out" else (ref.iri, iri)
+            cited += statements.get((s, expand(relation.predicate), o), [])
+            if s in sources:  # a study, trial or approval states it
+                cited.append(sources[s])
     return Entity(
         iri=iri, label=terms.label(iri),
         types=sorted((terms.ref(c) for c in classes if c.startswith(NMO)),
@@ -229,26 +256,24 @@ def read_entity(store: Store, iri: str, class_names: dict[str, str] | None = Non
         properties=sorted({(terms.labels.get(r["p"].value, compact(r["p"].value)), r["value"].value)
                            for r in about if isinstance(r["value"], ox.Literal)
                            and compact(r["p"].value) not in LITERAL_FIELDS}),
-        relations=_relations(iri, linked, counts, terms, statements, sources),
-        studies=sorted(((terms.ref(r["study"].value), terms.ref(r["formulation"].value),
-                         sources.get(r["study"].value)) for r in studied),
+        relations=relations,
+        studies=sorted(((terms.ref(study), terms.ref(formulation), sources.get(study))
+                        for study, formulation in studied),
                        key=lambda s: (-(s[2].evidence_rank if s[2] else 0), s[0].label.casefold())),
         own_source=sources.get(iri),
     )
 
 
-def _relations(iri: str, linked, counts, terms: Terms, statements, sources) -> list[Relation]:
+def _relations(iri: str, linked, counts, terms: Terms) -> list[Relation]:
+    """The links grouped by (direction, predicate), each group sorted by label and cut to
+    :data:`SHOWN_PER_RELATION` facts (their sources are added by the caller)."""
     groups: dict[tuple[str, str], Relation] = {}
     for direction, predicate, other in linked:
         key = (direction, predicate)
         if key not in groups:
             groups[key] = Relation(direction, compact(predicate), terms.label(predicate),
                                    counts.get(key, 0))
-        s, o = (iri, other) if direction == "out" else (other, iri)
-        cited = list(statements.get((s, predicate, o), []))
-        if s in sources:  # a study, trial or approval states it
-            cited.append(sources[s])
-        groups[key].facts.append((terms.ref(other), cited))
+        groups[key].facts.append((terms.ref(other), []))
     for relation in groups.values():
         relation.facts.sort(key=lambda f: (f[0].label.casefold(), f[0].iri))
         relation.total = max(relation.total, len(relation.facts))
