@@ -26,7 +26,8 @@ __all__ = ["KG", "Result", "open"]
 
 
 def open(store: Path | str | None = None, backend: str | None = None, endpoint: str | None = None,
-         sources: Sources | None = None, in_memory: bool | None = None, *, build_missing: bool = False) -> KG:
+         sources: Sources | None = None, in_memory: bool | None = None, *, build_missing: bool = False,
+         allow_service: bool = False) -> KG:
     """Open the knowledge graph → :class:`KG` (the backends and arguments: :func:`kg.query.handle.open`).
 
     ``build_missing=True`` is for notebooks and scripts on a fresh clone: when the embedded store's
@@ -45,7 +46,7 @@ def open(store: Path | str | None = None, backend: str | None = None, endpoint: 
             from kg.build.pipeline import build
 
             build(path, sources)
-    return open_handle(store, backend, endpoint, sources, in_memory)
+    return open_handle(store, backend, endpoint, sources, in_memory, allow_service=allow_service)
 
 
 def __getattr__(name: str):

@@ -122,3 +122,90 @@ def browser(tmp_path_factory):
     driver.wait(timeout=10)
 
 
+@pytest.fixture(scope="module")
+def query_graphs(query_store_path, query_sources):
+    """The query fixture as ``kg.open()`` gives it on the embedded store and on rdflib: backend → KG."""
+    import kg
+
+    graphs = {"oxigraph": kg.open(query_store_path),
+              "rdflib": kg.open(backend="rdflib", sources=query_sources)}
+    yield graphs
+    for graph in graphs.values():
+        graph.close()
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 (ephemeral port) that counts the connections it gets and answers each
+    with one HTTP response: SPARQL JSON results with one row (?s ?p ?o), as an endpoint would."""
+
+    ROW = {"s": {"type": "uri", "value": "http://example.org/from-the-listener"},
+           "p": {"type": "uri", "value": "http://example.org/p"},
+           "o": {"type": "literal", "value": "remote answer"}}
+
+    def __init__(self):
+        import json
+        import socket
+        import threading
+
+        body = json.dumps({"head": {"vars": ["s", "p", "o"]}, "results": {"bindings": [self.ROW]}}).encode()
+        self.reply = (b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                      b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body)) + body
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.socket.settimeout(0.05)
+        self.requests: list[bytes] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.socket.getsockname()[1]}/sparql"
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:  # the accept timeout; or the socket closed
+                continue
+            with connection:
+                connection.settimeout(5)
+                data = b""
+                try:
+                    while not self._complete(data) and len(data) < 1 << 20:
+                        chunk = connection.recv(65536)
+                        if not chunk:
+                            break
+                        data += chunk
+                    self.requests.append(data)
+                    connection.sendall(self.reply)
+                except OSError:
+                    self.requests.append(data)
+
+    @staticmethod
+    def _complete(data: bytes) -> bool:
+        """Whether ``data`` holds the whole request: headers and Content-Length bytes of body."""
+        import re
+
+        head, sep, body = data.partition(b"\r\n\r\n")
+        length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+        return bool(sep) and len(body) >= (int(length.group(1)) if length else 0)
+
+    def connections(self, settle: float = 0.1) -> int:
+        """How many connections arrived (after waiting ``settle`` seconds for late ones)."""
+        import time
+
+        time.sleep(settle)
+        return len(self.requests)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self.socket.close()
+
+
+@pytest.fixture
+def listener():
+    """A :class:`Listener`: tests assert that no query connects to it (or, when opted in, that one does)."""
+    server = Listener()
+    yield server
+    server.close()

@@ -47,9 +47,33 @@ def test_harness_smoke_run(tmp_path):
         assert "error" not in found, (backend, found)
         assert set(found["queries"]) == set(graph["params"]), backend
     assert graph["build"]["engine"] == "sparql" and graph["build"]["pyshacl"]["agrees"]
-    assert "error" not in results["cold"]["query"]
+    for command in ("python", "help", "query", "oxigraph_query", "build"):
+        assert "error" not in results["cold"][command], (command, results["cold"][command])
     report = out.read_text()
     assert report.startswith("# Performance\n\nprose kept")
     for heading in ("### Goals", "### Build", "### Named queries — 2k", "### Analyses and views",
                     "### Cold start"):
         assert heading in report
+
+
+def test_cold_only_results_replace_only_their_block(tmp_path):
+    """A `--cold-only` run rewrites the cold-start block and leaves the graph results as they were."""
+    from benchmarks.report import BEGIN, COLD_BEGIN, COLD_END, END, write_report
+
+    out = tmp_path / "PERFORMANCE.md"
+    out.write_text(f"# Performance\n\n{BEGIN}\n\ngraph tables\n\n{END}\n\n{COLD_BEGIN}\nold\n{COLD_END}\n\n"
+                   "after\n")
+    timing = {"min": 0.02, "median": 0.03, "cpu": 0.02, "runs": 3}
+    cold = {"label": "curated", "python": timing, "oxigraph_query": timing,
+            "help": {"min": 0.05, "median": 0.06, "cpu": 0.05, "runs": 3},
+            "query": {"min": 0.08, "median": 0.09, "cpu": 0.04, "runs": 3},
+            "slowest_imports": []}
+    machine = {"cpu": "x", "cores": 2, "memory_gb": 1, "system": "s", "python": "3", "packages": {},
+               "load_before": (0, 0, 0)}
+    write_report({"machine": machine, "started": "t", "graphs": {}, "cold": cold}, out)
+    text = out.read_text()
+    assert f"{BEGIN}\n\ngraph tables\n\n{END}" in text and text.endswith("\n\nafter\n")
+    assert "\nold\n" not in text
+    assert "| `kg query` within 2× of `oxigraph query` | 3.0× (90.0 ms vs 30.0 ms); CPU 2.0× | **missed** |" \
+        in text
+    assert "| `kg --help` within 3× of `python -c pass` | 2.0× (60.0 ms vs 30.0 ms); CPU 2.5× | met |" in text

@@ -103,6 +103,45 @@ target:cd-44 a nmo:MolecularTarget ; rdfs:label "cd44" ; skos:definition "duplic
     assert any(f.check == "duplicate-name" and f.severity == "error" for f in report.errors)
 
 
+_TWIN = """
+@prefix nmo: <https://w3id.org/nanomet-kg/ontology#> .
+@prefix form: <https://w3id.org/nanomet-kg/id/formulation/> .
+@prefix study: <https://w3id.org/nanomet-kg/id/study/> .
+@prefix agent: <https://w3id.org/nanomet-kg/id/agent/> .
+@prefix target: <https://w3id.org/nanomet-kg/id/target/> .
+@prefix carrier: <https://w3id.org/nanomet-kg/id/carrier/> .
+@prefix disease: <https://w3id.org/nanomet-kg/id/disease/> .
+@prefix evidence: <https://w3id.org/nanomet-kg/id/evidence/> .
+@prefix src: <https://w3id.org/nanomet-kg/id/source/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+form:fixture-plga-again a nmo:Formulation ; rdfs:label "PLGA-HA particles, other name" ;
+    nmo:hasCarrier carrier:plga-nanoparticle ; nmo:hasCargo agent:paclitaxel ; nmo:targets target:cd44 .
+study:fixture-3 a nmo:Study ; rdfs:label "Fixture study 3" ; nmo:evaluates form:fixture-plga-again ;
+    nmo:cancerType disease:CANCER ; nmo:evidenceLevel evidence:in-vitro ;
+    nmo:sourceDocument src:NH2026 ; nmo:lines "1-2" .
+disease:lung-cancer a nmo:CancerType ; rdfs:label "lung cancer" ; rdfs:comment "Fixture disease." .
+"""
+
+
+@pytest.mark.parametrize("cancer, extra, flagged", [
+    ("breast-cancer", "", True),          # same cargo, carrier, target and cancer as form:fixture-plga
+    ("lung-cancer", "", False),           # no cancer type in common
+    ("breast-cancer", "form:fixture-plga-again owl:differentFrom form:fixture-plga .", False),
+])
+def test_likely_duplicate_systems_are_warned(mini_copy, cancer, extra, flagged):
+    (mini_copy.triples / "twin.ttl").write_text(_TWIN.replace("CANCER", cancer) + extra + "\n")
+    report = validate(mini_copy)
+    found = [f for f in report.warnings if f.check == "likely-duplicate-system"]
+    assert report.ok, report.describe_problems()
+    if flagged:
+        assert [f.node.rsplit("/", 1)[-1] for f in found] == ["fixture-plga"]
+        assert "form:fixture-plga-again" in found[0].detail and "twin.ttl" in found[0].detail
+        assert "disease:breast-cancer" in found[0].detail
+    else:
+        assert found == []
+
+
 def test_unsourced_background_statement(mini_copy):
     (mini_copy.triples / "bio.ttl").write_text("""
 @prefix nmo: <https://w3id.org/nanomet-kg/ontology#> .

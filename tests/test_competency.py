@@ -1810,3 +1810,128 @@ def test_a_cancer_type_includes_its_subtypes(real_store):
     tnbc = column(real_store, "SELECT DISTINCT ?x WHERE { ?s nmo:evaluates ?x ; nmo:cancerType ?c }",
                   c=entity(real_store, "triple-negative breast cancer", "CancerType"))
     assert tnbc and tnbc <= got
+
+
+# =====================================================================================================
+# finer mechanisms, facts out of comments, reconciled statements (issue 19)
+# =====================================================================================================
+
+@pytest.mark.parametrize("mechanism, expected", [
+    ("cell-cycle arrest", [
+        "(Tan-ZnO) quantum dots",                            # NH2026 l.715-721 [201] G2/M arrest
+        "boron-incorporated alginate carbon nanogels",       # NH2026 l.870-873 [234] ROS-mediated arrest
+    ]),
+    ("proliferation inhibition", [
+        "(Tan-ZnO) quantum dots",                            # NH2026 l.718-719 [201] (via cell-cycle arrest)
+        "PEG-functionalized copper-depleting dendrimer",     # NH2026 l.852-855 [230] non-cytotoxic
+        "Nanoquinacrine",                                    # CMR2022 §3 [72] proliferation rates
+        "CGO-TMC-HA",                                        # CMR2022 §4 [78] CDKs blocked
+    ]),
+    ("nuclear delivery", [
+        "LDH with homing protein",                           # CMR2022 §6 [13, 89] "to the nucleus"
+        "WONP-MSN-Ce6",                                      # CMR2022 §6 [92] nucleus-targeting WONPs
+    ]),
+    ("mitochondria targeting", ["WONP-MSN-Ce6"]),            # CMR2022 §6 [92] mitochondria-selective MSNs
+    ("organelle targeting", ["LDH with homing protein", "WONP-MSN-Ce6"]),
+    ("tumour vascular targeting", [
+        "iron oxide nanochains",                             # CMR2022 §7 [102] "towards vascular targeting"
+        "vascular-targeting GNPs",                           # CMR2022 §5 [85]
+    ]),
+    ("cytoskeleton and focal-adhesion disruption", [
+        "ceramide nanoliposome",                             # CMR2022 §4 [80, 81] focal adhesion disassembly
+        "drug-free polystyrene NPs",                         # NH2026 l.544-553 [166] cell-ECM connection
+        "MSN-PEG/TA 25",                                     # NH2026 l.855-861 [231] FAK
+        "boron-incorporated alginate carbon nanogels",       # NH2026 l.870-873 [234] F-actin
+    ]),
+    ("immune-suppression reversal", [
+        "mica nanoparticles",                                # CMR2022 §2 [56] relieve immunosuppression
+        "CA4-NPs",                                           # CMR2022 §2 [41] reversed the immune suppression
+        "Cu2MoS4 (CMS)/PEG NPs",                             # NH2026 l.577-582 [174] fewer suppressive cells
+    ]),
+    ("tumour penetration enhancement", [
+        "TGF-β-inhibiting anti-CSC drug nanoparticles",      # CMR2022 §2 [47]
+        "pPP-mCAuNCs@HA",                                    # CMR2022 §2 deep breast tumour penetration
+        "NO-donor AuNC@CBSA@HA with PTX and ICG",            # CMR2022 §2 [31-35]
+        "enamine N-oxide nanoparticles with GemC18 and galunisertib",   # NH2026 l.786-791 [223]
+    ]),
+    ("biomimetic camouflage", ["gCM-MNs"]),                  # CMR2022 §2 [58] shell protects from clearance
+    ("osteoclast inhibition", ["Au@MSNs-ZOL"]),              # CMR2022 §6 [86] FPPS -> loss of osteoclasts
+])
+def test_which_formulations_work_by_a_finer_mechanism(real_store, mechanism, expected):
+    """Which formulations act through a finer mechanism (its narrower ones included)?"""
+    query = "SELECT DISTINCT ?x WHERE { ?s nmo:evaluates ?x ; nmo:mechanism/skos:broader* ?m }"
+    got = column(real_store, query, m=entity(real_store, mechanism, "Mechanism"))
+    assert_includes(real_store, got, expected, what=f"formulations acting by {mechanism}")
+
+
+@pytest.mark.parametrize("fine, family", [
+    ("cell-cycle arrest", "cytotoxicity and apoptosis induction"),
+    ("nuclear delivery", "targeted delivery and accumulation"),
+    ("cytoskeleton and focal-adhesion disruption", "migration and invasion inhibition"),
+    ("immune-suppression reversal", "immune activation"),
+])
+def test_a_finer_mechanism_sits_under_its_family(real_store, fine, family):
+    """A query for a mechanism family still finds the studies re-tagged with a finer mechanism."""
+    fine_node = entity(real_store, fine, "Mechanism")
+    up = column(real_store, "SELECT ?x WHERE { ?m skos:broader+ ?x }", m=fine_node)
+    assert entity(real_store, family, "Mechanism") in up
+
+
+@pytest.mark.parametrize("vaccine", ["Pfizer/BioNTech COVID-19 mRNA vaccine",
+                                     "Moderna COVID-19 mRNA vaccine"])
+def test_covid_vaccines_carry_mrna(real_store, vaccine):
+    """What do the COVID-19 vaccines carry? mRNA, in lipid NPs (CMR2022 §8 [138])."""
+    assert entity(real_store, "mRNA", "Agent") in objects(real_store, entity(real_store, vaccine), "hasCargo")
+
+
+def test_nanotherm_treats_the_primary_tumour(real_store):
+    """Which cascade step does NanoTherm's glioblastoma use address? Hyperthermia of glioblastoma, a
+    primary brain tumour (CMR2022 §8 [128, 129])."""
+    study = study_at(real_store, "NanoTherm", "CMR2022", "8")
+    assert objects(real_store, study.node, "addressesStep") == {
+        entity(real_store, "primary tumour growth", "CascadeStep")}
+
+
+def test_zoledronic_acid_system_aims_at_fpps_and_osteoclasts(real_store):
+    """What does Au@MSNs-ZOL act on? ZOL inhibits farnesyl pyrophosphate synthase, leading to loss of
+    osteoclasts (CMR2022 §6 [86])."""
+    got = objects(real_store, entity(real_store, "Au@MSNs-ZOL"), "targets")
+    assert {entity(real_store, "farnesyl pyrophosphate synthase", "Target"),
+            entity(real_store, "osteoclasts", "Target")} <= got
+
+
+def test_liver_cancer_is_not_narrowed_to_hcc(real_store):
+    """Stellate-cell-directed carriers are described for "liver cancer" (CMR2022 §6 [94]; NH2026 l.630-635
+    [184]), not for HCC; a query for liver cancer still finds the HCC systems (CMR2022 §3 [73])."""
+    liver = entity(real_store, "liver cancer", "CancerType")
+    study = study_at(real_store, "M6P-modified nanocarriers", "CMR2022", "6")
+    assert objects(real_store, study.node, "cancerType") == {liver}
+    got = named(real_store, "formulations-by-cancer-and-site", "formulation", cancer="liver cancer")
+    assert_includes(real_store, got, ["M6P-modified nanocarriers",
+                                      "MRI-visible miR-125b-5p theranostic nanomedicine"])
+
+
+def test_a_trial_for_an_unnamed_malignancy_still_has_a_cancer_type(real_store):
+    """NH2026 T3: LipoVNB (NCT02925000) is for "Advanced malignancy", a cancer of unnamed type."""
+    study = study_at(real_store, "LipoVNB", "NH2026", "Table 3")
+    got = labels(real_store, objects(real_store, study.node, "cancerType"))
+    assert got == ["malignancy (type not stated)"]
+
+
+INFERRED = """
+SELECT ?o ?why WHERE { ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+                           nmo:inferredFrom ?why ; nmo:sourceDocument ?d }"""
+
+
+def test_breast_cancer_inferred_from_the_4t1_model_is_marked(real_store):
+    """NH2026 l.867-870 [233] names only "4T1 mice": the breast-cancer type is recorded as inferred."""
+    study = study_at(real_store, "citrate- and PEG-coated silver nanoparticles", "NH2026", "867-870")
+    _, rows = real_store.select(INFERRED, {"s": study.node, "p": nmo("cancerType")})
+    assert [(label(real_store, r["o"]), r["why"].value) for r in rows] == [("breast cancer", "4T1 model")]
+
+
+def test_lint_keeps_distinct_products_apart(real_store):
+    """Pazenir and Genexol PM: same drug, carrier and indication, separate rows of NH2026 T2 with their own
+    references ([214, 215] and [210, 211]) — declared distinct, not merged."""
+    pazenir, genexol = entity(real_store, "Pazenir"), entity(real_store, "Genexol PM")
+    assert genexol in column(real_store, "SELECT ?x WHERE { ?f owl:differentFrom ?x }", f=pazenir)

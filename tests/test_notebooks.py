@@ -76,8 +76,9 @@ def executed(run_dir):
         assert not changed, f"executing the notebooks wrote into {folder}: {changed}"
 
 
-def test_there_are_four_notebooks_and_a_runner():
-    assert NOTEBOOKS == ["01-tour.ipynb", "02-hubs.ipynb", "03-gaps.ipynb", "04-carriers-to-mechanisms.ipynb"]
+def test_there_are_five_notebooks_and_a_runner():
+    assert NOTEBOOKS == ["01-tour.ipynb", "02-hubs.ipynb", "03-gaps.ipynb", "04-carriers-to-mechanisms.ipynb",
+                         "05-validation.ipynb"]
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)

@@ -1,14 +1,19 @@
-"""A non-editable install carries the ontology and data: `kg validate` works from anywhere."""
+"""A non-editable install carries the ontology and data: `kg validate` works from anywhere; inside a source
+checkout `kg build` uses the checkout's data, not the bundled copy, and says so."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+
+from kg.build.pipeline import validate
+from kg.core.locations import Sources
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,3 +48,25 @@ def test_wheel_bundles_ontology_and_data_and_runs(tmp_path):
                             cwd=workdir, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "Formulation" in result.stdout
+    bundled = target / "kg" / "_bundled"
+    assert result.stderr.splitlines()[0] == \
+        f"data:  {bundled} (the copy bundled with the installed kg package)"
+
+    # a clone whose curated data differs from what was installed (here: only the mini fixture)
+    clone = tmp_path / "clone"
+    shutil.copytree(ROOT / "ontology", clone / "ontology")
+    shutil.copytree(ROOT / "tests" / "data" / "mini", clone / "data" / "triples")
+    edited = subprocess.run([sys.executable, "-m", "kg", "build"], cwd=clone, env=env, capture_output=True,
+                            text=True)
+    assert edited.returncode == 0, edited.stderr
+    assert edited.stderr.splitlines()[:2] == [
+        f"data:  {clone} (the source checkout in the working directory)",
+        f"store: {clone / '.nanomet-kg' / 'store'}"]
+    mini = validate(Sources.default(triples=clone / "data" / "triples"))
+    assert _triples(edited.stdout) == len(mini.parsed)
+    assert _triples(edited.stdout) < _triples(result.stdout)
+
+
+def _triples(summary: str) -> int:
+    """The triple count in the summary `kg build` prints."""
+    return int(next(line for line in summary.splitlines() if line.startswith("triples:")).split()[1])

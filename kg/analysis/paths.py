@@ -120,10 +120,15 @@ class PathIndex:
                 links[neighbour].sort(key=lambda link: (link.predicate, not link.forward))
         self._order = {n: sorted(links, key=lambda m: (graph.nodes[m].get("label", m), m))
                        for n, links in self.neighbours.items()}
+        self._degrees: dict[tuple[str, str], int] = {}
 
     def degree(self, node: str, node_type: str) -> int:
         """How many neighbours of ``node`` are of ``node_type`` (parallel statements count once)."""
-        return sum(1 for m in self.neighbours[node] if node_matches(self.graph.nodes[m], node_type))
+        key = (node, node_type)
+        if key not in self._degrees:   # asked once per hop of every path: remembered
+            self._degrees[key] = sum(1 for m in self.neighbours[node]
+                                     if node_matches(self.graph.nodes[m], node_type))
+        return self._degrees[key]
 
     def distances_to(self, target: str) -> dict[str, int]:
         """Hop distance of every node to ``target`` through allowed nodes (a lower bound for any walk)."""

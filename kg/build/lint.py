@@ -1,5 +1,6 @@
 """Checks SHACL cannot express well: unknown ontology terms, undefined, untyped or isolated entities,
-duplicate names within a class family, and background triples without a sourced statement."""
+duplicate names within a class family, likely duplicate systems, and background triples without a
+sourced statement."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from kg.core.schema import BACKGROUND_PREDICATES, TOP_LEVEL_TYPES
 from kg.core.sparql import inject_values
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+OWL_DIFFERENT = "http://www.w3.org/2002/07/owl#differentFrom"
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,40 @@ def duplicate_names(store: ox.Store) -> list[Finding]:
     return findings
 
 
+def likely_duplicate_systems(store: ox.Store, where: Callable[[str], str]) -> list[Finding]:
+    """Two formulation nodes with the same cargos, carrier types and targets (cargo stated) whose studies
+    share a cancer type: probably one system curated twice (CURATION.md: one node per system). A pair
+    checked to be distinct products is declared with ``owl:differentFrom`` and not reported."""
+    rows = store.query(sparql_prologue() + """
+        SELECT ?f ?p ?o WHERE {
+          ?f a/rdfs:subClassOf* nmo:Formulation .
+          { VALUES ?p { nmo:hasCarrier nmo:hasCargo nmo:targets } ?f ?p ?o }
+          UNION { ?study nmo:evaluates ?f ; nmo:cancerType ?o BIND(nmo:cancerType AS ?p) }
+          UNION { ?f owl:differentFrom ?o BIND(owl:differentFrom AS ?p) }
+          UNION { ?o owl:differentFrom ?f BIND(owl:differentFrom AS ?p) }
+        }""")
+    facts: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for f, p, o in rows:
+        facts[f.value][p.value].add(o.value)
+    parts = [NMO + "hasCargo", NMO + "hasCarrier", NMO + "targets"]
+    groups: dict[tuple[frozenset[str], ...], list[str]] = defaultdict(list)
+    for node, stated in facts.items():
+        if stated[NMO + "hasCargo"]:
+            groups[tuple(frozenset(stated[p]) for p in parts)].append(node)
+    findings = []
+    for nodes in groups.values():
+        for i, a in enumerate(sorted(nodes)):
+            for b in sorted(nodes)[i + 1:]:
+                cancers = facts[a][NMO + "cancerType"] & facts[b][NMO + "cancerType"]
+                if cancers and b not in facts[a][OWL_DIFFERENT]:
+                    findings.append(Finding(
+                        "warning", "likely-duplicate-system", a,
+                        f"same cargo, carrier and targets as {compact(b)}{where(b)}, and studied in "
+                        f"{', '.join(sorted(compact(c) for c in cancers))} too ({compact(a)}{where(a)}); "
+                        "merge them, or state owl:differentFrom if they are distinct"))
+    return findings
+
+
 def unsourced_background(store: ox.Store) -> list[Finding]:
     """Background-biology triples need an rdf:Statement with a source; statements need their triple."""
     values = " ".join(BACKGROUND_PREDICATES)
@@ -172,6 +208,7 @@ def lint(store: ox.Store, ontology_terms: set[str], defined_in: Mapping[str, Pat
         + undefined_entities(store, where, objects)
         + untyped_entities(store, where)
         + duplicate_names(store)
+        + likely_duplicate_systems(store, where)
         + unsourced_background(store)
         + isolated_nodes(store, ontology_terms)
     )

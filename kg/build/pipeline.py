@@ -6,6 +6,11 @@ afterwards, for a very large graph) a background thread writes the same triples,
 of the in-memory store, into a new on-disk store next to the old one; it is swapped in only when every
 check passed, so a failed build leaves the previous store untouched. The snapshot is kept in the store folder:
 :meth:`OxigraphStore.open` loads it when an in-memory copy pays (see ``docs/PERFORMANCE.md``).
+
+The swap is crash-safe, and a build never replaces what is not a store it made (a file, another folder):
+:mod:`kg.build.swap`. Unless forced, a build refuses a graph without curated triples, or one keeping less
+than :data:`KEEP_AT_LEAST` of the curated triples of the store it would replace: a wrong or empty
+``--triples`` folder must not silently empty the store.
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ import datetime as dt
 import hashlib
 import json
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -24,22 +28,26 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.build.lint import Finding, lint
+from kg.build.swap import build_lock, check_replaceable, staging_folder, switch
 from kg.build.validation import Violation, format_violations, store_violations
 from kg.core.errors import StoreError, ValidationError, os_reason
 from kg.core.loading import LoadedFiles, load_files, parse_files
 from kg.core.locations import Sources
 from kg.core.prefixes import PREFIXES
-from kg.store.oxigraph_backend import MANIFEST, SNAPSHOT
+from kg.store.oxigraph_backend import MANIFEST, SNAPSHOT, read_manifest
 
 Progress = Callable[[str], None]
 # Up to this many triples the on-disk store is written beside the checks (faster); above, after them
 # (the in-memory copy is released first, which keeps the peak memory of a 5 M-triple build under 4 GB).
 OVERLAP_UP_TO = 2_000_000
+# Unless forced, a build must keep at least this share of the curated triples of the store it replaces.
+KEEP_AT_LEAST = 0.5
 
 
 @dataclass
 class CheckReport:
     parsed: LoadedFiles
+    curated: int = 0  # triples the data files add to the ontology's
     findings: list[Finding] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -89,13 +97,35 @@ def check(store: ox.Store, loaded: LoadedFiles, sources: Sources, progress: Prog
     return report
 
 
-def _load(store: ox.Store, sources: Sources, progress: Progress) -> tuple[LoadedFiles, float]:
-    files = sources.files()
+def _load(store: ox.Store, sources: Sources, progress: Progress) -> tuple[LoadedFiles, int, float]:
+    """Load the ontology, then the curated data; return what was loaded, how many triples the data
+    added, and the time taken."""
     started = time.perf_counter()
-    loaded = load_files(store, files)
+    ontology = load_files(store, sources.ontology_files())
+    data = load_files(store, sources.data_files())
+    loaded = LoadedFiles(ontology.paths + data.paths, data.triples)
     elapsed = time.perf_counter() - started
-    progress(f"parsed {len(files)} files, {len(loaded)} triples ({elapsed:.1f} s)")
-    return loaded, elapsed
+    progress(f"parsed {len(loaded.paths)} files, {len(loaded)} triples ({elapsed:.1f} s)")
+    return loaded, data.triples - ontology.triples, elapsed
+
+
+def _check_size(store_path: Path, sources: Sources, loaded: LoadedFiles, curated: int) -> None:
+    """Refuse a graph without curated triples, or one keeping less than :data:`KEEP_AT_LEAST` of the curated
+    triples of the store at ``store_path``."""
+    force = "build with --force to do it anyway"
+    if curated == 0:
+        raise ValidationError(f"no curated triples in {sources.triples} (only the {len(loaded)} of the "
+                              f"ontology): refusing to build a store without data; {force}")
+    previous = read_manifest(store_path)
+    if previous is None:
+        return
+    # manifests before "curated_triples" count the ontology too
+    before = previous.get("curated_triples", previous["triples"])
+    after = curated if "curated_triples" in previous else len(loaded)
+    if isinstance(before, int) and after < KEEP_AT_LEAST * before:
+        raise ValidationError(f"the new graph has {after} curated triples, the store at {store_path} has "
+                              f"{before}: refusing to replace it with less than {KEEP_AT_LEAST:.0%} of them "
+                              f"(is {sources.triples} the right folder?); {force}")
 
 
 def validate(sources: Sources | None = None, progress: Progress = _quiet,
@@ -104,8 +134,9 @@ def validate(sources: Sources | None = None, progress: Progress = _quiet,
     sources = sources or Sources.default()
     sources.check()
     store = ox.Store()
-    loaded, elapsed = _load(store, sources, progress)
+    loaded, curated, elapsed = _load(store, sources, progress)
     report = check(store, loaded, sources, progress, engine)
+    report.curated = curated
     report.timings["load"] = elapsed
     return report
 
@@ -127,67 +158,60 @@ def _cannot_write(store_path: Path, err: OSError) -> StoreError:
 
 
 def build(store_path: Path, sources: Sources | None = None, progress: Progress = _quiet,
-          engine: str = "auto") -> CheckReport:
-    """Build a new store at ``store_path``; on any error the previous store stays as it was."""
+          engine: str = "auto", force: bool = False) -> CheckReport:
+    """Build a new store at ``store_path``; on any error the previous store stays as it was. ``force``
+    builds even a graph without curated data, or one much smaller than the store it replaces."""
     sources = sources or Sources.default()
     sources.check()
     store_path = Path(store_path)
-    memory = ox.Store()
-    loaded, elapsed = _load(memory, sources, progress)
-    started = time.perf_counter()
-    snapshot = memory.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
-    dumped = time.perf_counter() - started
     try:
         store_path.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{store_path.name}.building-", dir=store_path.parent))
-    except OSError as err:
+        check_replaceable(store_path)
+        with build_lock(store_path):
+            check_replaceable(store_path)  # again: another build may have run meanwhile
+            memory = ox.Store()
+            loaded, curated, elapsed = _load(memory, sources, progress)
+            if not force:
+                _check_size(store_path, sources, loaded, curated)
+            started = time.perf_counter()
+            snapshot = memory.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
+                                   prefixes=PREFIXES)
+            dumped = time.perf_counter() - started
+            staging = staging_folder(store_path)
+            try:
+                if len(loaded) <= OVERLAP_UP_TO:
+                    with ThreadPoolExecutor(max_workers=1) as pool:
+                        writing = pool.submit(_write_disk_store, staging, snapshot)
+                        report = check(memory, loaded, sources, progress, engine)
+                        written = writing.result()
+                    progress(f"wrote the on-disk store ({written:.1f} s, beside the checks)")
+                else:  # one after the other: the in-memory copy is freed before the on-disk store is written
+                    report = check(memory, loaded, sources, progress, engine)
+                    del memory
+                    written = _write_disk_store(staging, snapshot) if report.ok else 0.0
+                    progress(f"wrote the on-disk store ({written:.1f} s)")
+                report.curated = curated
+                report.timings.update(load=elapsed, snapshot=dumped, disk=written)
+                if not report.ok:
+                    raise ValidationError(report.describe_problems())
+                (staging / SNAPSHOT).write_bytes(snapshot)
+                _write_manifest(staging, loaded, curated)
+                switch(staging, store_path)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)  # gone already if the switch took it
+    except OSError as err:  # a full disk, a read-only folder, a file in the way
         raise _cannot_write(store_path, err) from err
-    try:
-        if len(loaded) <= OVERLAP_UP_TO:
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                writing = pool.submit(_write_disk_store, staging, snapshot)
-                report = check(memory, loaded, sources, progress, engine)
-                written = writing.result()
-            progress(f"wrote the on-disk store ({written:.1f} s, beside the checks)")
-        else:  # one after the other: the in-memory copy is released before the on-disk store is written
-            report = check(memory, loaded, sources, progress, engine)
-            del memory
-            written = _write_disk_store(staging, snapshot) if report.ok else 0.0
-            progress(f"wrote the on-disk store ({written:.1f} s)")
-        report.timings.update(load=elapsed, snapshot=dumped, disk=written)
-        if not report.ok:
-            raise ValidationError(report.describe_problems())
-        (staging / SNAPSHOT).write_bytes(snapshot)
-        _write_manifest(staging, loaded)
-        _swap(staging, store_path)
-    except OSError as err:  # from the writing thread, the snapshot or the manifest
-        raise _cannot_write(store_path, err) from err
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     progress(f"store ready at {store_path}")
     return report
 
 
-def _write_manifest(staging: Path, loaded: LoadedFiles) -> None:
+def _write_manifest(staging: Path, loaded: LoadedFiles, curated: int) -> None:
     files = {str(path): hashlib.sha256(path.read_bytes()).hexdigest() for path in loaded.paths}
     manifest = {
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "triples": len(loaded),
+        "curated_triples": curated,
         "files": files,
         "fingerprint": hashlib.sha256("".join(sorted(files.values())).encode()).hexdigest()[:16],
     }
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
-
-
-def _swap(staging: Path, target: Path) -> None:
-    """Put the staged store in place of the old one (two renames; the old store is removed last)."""
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent)) / "store"
-    try:
-        if target.exists():
-            target.rename(old)
-        staging.rename(target)
-    except OSError as err:
-        if old.exists() and not target.exists():
-            old.rename(target)
-        raise StoreError(f"could not replace the store at {target}: {err}") from err
-    shutil.rmtree(old.parent, ignore_errors=True)

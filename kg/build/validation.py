@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from kg.core.prefixes import compact
 
 ENGINES = ("auto", "sparql", "pyshacl")
+SH = "http://www.w3.org/ns/shacl#"
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,22 @@ def sparql_violations(store: ox.Store, shapes_path: Path) -> list[Violation]:
     return sorted(found, key=lambda v: (v.message, v.focus, v.path, v.value))
 
 
+def _refuse_service(shapes_path: Path) -> None:
+    """SPARQL-based shapes are queries too: they may not call other endpoints (``SERVICE``)."""
+    from kg.core.errors import ValidationError
+    from kg.core.sparql import service_call
+
+    queries = (SH + "select", SH + "ask", SH + "construct")
+    try:
+        quads = list(ox.parse(path=str(shapes_path), format=ox.RdfFormat.TURTLE))
+    except (OSError, SyntaxError):
+        return  # unreadable shapes: the engine that reads them reports it
+    for quad in quads:
+        if quad.predicate.value in queries and service_call(quad.object.value) is not None:
+            raise ValidationError(f"{shapes_path}: a SPARQL constraint of the shapes calls another endpoint "
+                                  "(SERVICE), which is not allowed: validation never reaches the network")
+
+
 def store_violations(store: ox.Store, shapes_path: Path, engine: str = "auto") -> tuple[list[Violation], str]:
     """Validate the graph in ``store`` with ``engine`` (see :data:`ENGINES`); return the violations and
     the engine that ran."""
@@ -87,6 +104,7 @@ def store_violations(store: ox.Store, shapes_path: Path, engine: str = "auto") -
 
     if engine not in ENGINES:
         raise ValueError(f"unknown SHACL engine {engine!r}; use one of: {', '.join(ENGINES)}")
+    _refuse_service(shapes_path)
     if engine != "pyshacl":
         try:
             return sparql_violations(store, shapes_path), "sparql"

@@ -1,36 +1,84 @@
-"""The ``kg`` command line. Each area registers its commands from its own module; heavy libraries are
-imported inside the commands so that ``kg --help`` starts fast."""
+"""The ``kg`` command line.
+
+Commands live in ``kg/cli/*_cmds.py`` and are imported only when they run (:class:`KGGroup`): ``kg query``
+loads the query commands and nothing of the analyses, views or server, and ``kg --help`` lists every
+command from :data:`COMMANDS` without importing any. Heavy libraries are imported inside the commands.
+"""
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
-from pathlib import Path
 
 import click
+from click.utils import make_default_short_help
 
+from kg.cli.options import LocalCommand, Settings, shared_options
 from kg.core.errors import KGError, os_reason
 
+__all__ = ["COMMANDS", "KGGroup", "LocalCommand", "Settings", "main"]
 
-@dataclass
-class Settings:
-    """What the group-level options decide; passed to commands as ``ctx.obj``."""
-
-    store: Path
-    debug: bool = False
-    backend: str | None = None
-    endpoint: str | None = None
-
-    def open_kg(self):
-        """The :class:`kg.query.handle.KG` these options select (embedded store, rdflib or an endpoint)."""
-        from kg.query.handle import open as open_kg
-
-        return open_kg(self.store, self.backend, self.endpoint)
+# name: ("module:attribute", the short help that `kg --help` shows; tests check it against the command)
+COMMANDS = {
+    "build": ("kg.cli.build_cmds:build",
+              "Parse, validate and load the curated Turtle into the embedded store."),
+    "validate": ("kg.cli.build_cmds:validate",
+                 "Run the SHACL shapes and the lint on the sources without building."),
+    "stats": ("kg.cli.build_cmds:stats",
+              "Summarise the graph: triples, nodes per class, studies per source (of the built store, "
+              "or of the --backend / --endpoint chosen)."),
+    "queries": ("kg.cli.query_cmds:queries",
+                "List the named queries, or show one (parameters and SPARQL) with NAME."),
+    "query": ("kg.cli.query_cmds:query",
+              "Run the named query NAME (see `kg queries`)."),
+    "sparql": ("kg.cli.query_cmds:sparql",
+               "Run a free SPARQL query (TEXT, or --file); the project prefixes "
+               "(nmo:, target:, …) are predefined."),
+    "serve": ("kg.cli.serve_cmds:serve",
+              "Serve the built store as a read-only SPARQL 1.1 endpoint at /sparql, "
+              "with a query page at /."),
+    "export": ("kg.cli.export_cmds:export",
+               "Export the whole graph, deterministically (sorted, stable blank-node labels): "
+               "diffs stay readable."),
+    "push": ("kg.cli.export_cmds:push",
+             "Load the graph into a SPARQL 1.1 Graph Store "
+             "(e.g. http://127.0.0.1:7878/store of `oxigraph serve`)."),
+    "paths": ("kg.cli.analysis_cmds:paths",
+              "Shortest and all simple paths between two named entities, "
+              "each hop with its statements' sources."),
+    "reach": ("kg.cli.analysis_cmds:reach",
+              "Which X reach which Y: a matrix of supporting formulations/studies "
+              "and the best evidence per cell."),
+    "hubs": ("kg.cli.analysis_cmds:hubs",
+             "Degree, betweenness and PageRank per node (studies folded into formulation links)."),
+    "gaps": ("kg.cli.analysis_cmds:gaps",
+             "White space, weak evidence, unaddressed biology "
+             "and validated carrier family → step hypotheses."),
+    "view": ("kg.cli.view_cmds:view",
+             "Write an interactive HTML view: one file that works offline."),
+}
 
 
 class KGGroup(click.Group):
-    """Turns :class:`KGError` into a message and exit code (a traceback only with ``--debug``); an
-    ``OSError`` no command explained (a file that cannot be read or written) is one line too, exit 1."""
+    """Loads a command's module when the command is used, and turns :class:`KGError` into a message and
+    exit code (a traceback only with ``--debug``); an ``OSError`` no command explained (a file that cannot
+    be read or written) is one line too, exit 1."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[cmd_name][0].split(":")
+        # __import__ rather than importlib.import_module: `python -X importtime` times only this way
+        return getattr(__import__(module, fromlist=[attribute]), attribute)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``kg --help``, from :data:`COMMANDS` (no command module is imported)."""
+        limit = formatter.width - 6 - max(map(len, COMMANDS))
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, make_default_short_help(COMMANDS[name][1], limit))
+                                for name in self.list_commands(ctx)])
 
     def invoke(self, ctx: click.Context):
         try:
@@ -47,31 +95,12 @@ class KGGroup(click.Group):
 
 
 @click.group(cls=KGGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--store", type=click.Path(path_type=Path), envvar="NANOMET_KG_STORE",
-              help="Folder of the embedded store [default: ./.nanomet-kg/store; env NANOMET_KG_STORE].")
-@click.option("--backend", type=click.Choice(["oxigraph", "rdflib", "remote"]), default=None,
-              help="Query backend: the embedded store (oxigraph, default), rdflib parsing the Turtle, "
-                   "or a remote SPARQL endpoint (remote, implied by --endpoint).")
-@click.option("--endpoint", metavar="URL", envvar="NANOMET_KG_ENDPOINT",
-              help="SPARQL endpoint for the remote backend [env NANOMET_KG_ENDPOINT].")
-@click.option("--debug", is_flag=True, help="Show Python tracebacks.")
+@shared_options
 @click.version_option(package_name="nanomet-kg")
 @click.pass_context
-def main(ctx: click.Context, store: Path | None, backend: str | None, endpoint: str | None,
-         debug: bool) -> None:
-    """nanomet-kg: a knowledge graph of cancer nanomedicine against metastasis."""
-    from kg.core.locations import default_store
+def main(ctx: click.Context) -> None:
+    """nanomet-kg: a knowledge graph of cancer nanomedicine against metastasis.
 
-    ctx.obj = Settings(store=store or default_store(), debug=debug, backend=backend,
-                       endpoint=endpoint if backend in (None, "remote") else None)
-
-
-def _register() -> None:
-    from kg.cli import analysis_cmds, build_cmds, export_cmds, query_cmds, serve_cmds, view_cmds
-
-    for module in (build_cmds, query_cmds, serve_cmds, export_cmds, analysis_cmds, view_cmds):
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
-_register()
+    --store, --backend, --endpoint and --debug work before or after the command name.
+    """
+    ctx.ensure_object(Settings)

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
+from kg.cli.options import shared_options
+from kg.cli.output import FORMAT_OPTION, emit_json, emit_rows
 from kg.core.errors import QueryError, excerpt
 from kg.core.schema import AXES
 
-FORMATS = ("table", "csv", "tsv", "json", "md")
 SECTIONS = ("whitespace", "weak", "biology", "hypotheses")
-
-
-def format_option(command):
-    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                        help="Output format.")(command)
 
 
 @contextmanager
@@ -29,25 +24,6 @@ def _graphs(settings, *, full: bool = True, collapsed: bool = False):
         if collapsed:
             graphs.append(handle.projection(collapse_studies=True))
         yield handle, *graphs
-
-
-def _emit(columns: list[str], rows: list[list], fmt: str, records: list[dict] | None = None) -> None:
-    """Print rows in ``fmt``; JSON prints ``records`` (or the rows as objects)."""
-    if fmt == "json":
-        records = records if records is not None else [dict(zip(columns, r, strict=True)) for r in rows]
-        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
-        return
-    from kg.cli.output import render_rows
-
-    click.echo(render_rows(columns, [[_cell(v) for v in r] for r in rows], fmt))
-
-
-def _cell(value) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, (list, tuple)):
-        return " | ".join(map(str, value))
-    return str(value)
 
 
 def _node(handle, graph, name: str) -> str:
@@ -73,7 +49,8 @@ def _node(handle, graph, name: str) -> str:
               help="At most this many paths.")
 @click.option("--studies", is_flag=True,
               help="Keep study nodes instead of folding them into formulation links.")
-@format_option
+@FORMAT_OPTION
+@shared_options
 @click.pass_obj
 def paths(settings, source: str, target: str, max_hops: int, metapath: str | None, limit: int, studies: bool,
           fmt: str) -> None:
@@ -130,7 +107,7 @@ def _print_paths(graph, found, fmt: str, start: str, end: str, hops: int, neares
                 "links": [[{"predicate": link.predicate, "forward": link.forward, "evidence": link.evidence,
                             "sources": list(link.sources)} for link in links] for links in path.links]}
                for number, path in enumerate(found, 1)]
-    _emit(columns, rows, fmt, records)
+    emit_rows(columns, rows, fmt, records)
 
 
 # ------------------------------------------------------------------------------------------------ reach
@@ -150,7 +127,8 @@ def _print_paths(graph, found, fmt: str, start: str, end: str, hops: int, neares
 @click.option("--long", "long_form", is_flag=True,
               help="One row per non-empty cell with all counts, best evidence and formulation names.")
 @click.option("--png", type=click.Path(dir_okay=False, path_type=Path), help="Also write a heatmap PNG here.")
-@format_option
+@FORMAT_OPTION
+@shared_options
 @click.pass_obj
 def reach(settings, row_axis: str, col_axis: str, level: str, via: str | None, value: str, complete: bool,
           long_form: bool, png: Path | None, fmt: str) -> None:
@@ -165,9 +143,9 @@ def reach(settings, row_axis: str, col_axis: str, level: str, via: str | None, v
     if long_form or fmt == "json":
         records = matrix.records()
         columns = list(records[0]) if records else [row_axis, col_axis]
-        _emit(columns, [list(r.values()) for r in records], fmt, records)
+        emit_rows(columns, [list(r.values()) for r in records], fmt, records)
     else:
-        _emit(*matrix.wide(value), fmt)
+        emit_rows(*matrix.wide(value), fmt)
     if png is not None:
         from kg.analysis.heatmap import save_heatmap
 
@@ -192,7 +170,8 @@ DEGREE_BIAS_NOTE = (
 @click.option("--per-type", is_flag=True, help="The top nodes of every type.")
 @click.option("--samples", type=click.IntRange(1), metavar="N",
               help="Estimate betweenness from N pivot nodes (faster on a large graph) [default: exact].")
-@format_option
+@FORMAT_OPTION
+@shared_options
 @click.pass_obj
 def hubs(settings, node_type: str | None, by: str, top: int, per_type: bool, samples: int | None,
          fmt: str) -> None:
@@ -207,8 +186,8 @@ def hubs(settings, node_type: str | None, by: str, top: int, per_type: bool, sam
     click.echo(DEGREE_BIAS_NOTE.format(**degree_correlation(scores)), err=True)
     shown = top_per_family(scores, top) if per_type else scores[:top]
     columns = ["label", "type", "degree", "betweenness", "pagerank", "type_rank"]
-    _emit(columns, [[s.label, s.type, s.degree, s.betweenness, s.pagerank, s.type_rank] for s in shown], fmt,
-          [s.record() for s in shown])
+    emit_rows(columns, [[s.label, s.type, s.degree, s.betweenness, s.pagerank, s.type_rank] for s in shown],
+              fmt, [s.record() for s in shown])
 
 
 # ------------------------------------------------------------------------------------------------- gaps
@@ -222,12 +201,23 @@ def hubs(settings, node_type: str | None, by: str, top: int, per_type: bool, sam
               help="DWPC damping exponent w (0 = plain path count).")
 @click.option("--paths", "path_count", type=click.IntRange(0), default=3, show_default=True,
               help="Supporting paths shown per hypothesis.")
-@format_option
+@click.option("--validate", "run_validation", is_flag=True,
+              help="Instead: hold each review out in turn and score every ranking against what it fills "
+                   "(AUROC, AP, P@10 with bootstrap 95% CIs, baselines, learned weights; "
+                   "docs/VALIDATION.md).")
+@click.option("--permutations", type=click.IntRange(0), default=5, show_default=True,
+              help="Degree-preserving permutations of the graph behind the permutation z-score (0 = none).")
+@FORMAT_OPTION
+@shared_options
 @click.pass_obj
-def gaps(settings, show: str, top: int, damping: float, path_count: int, fmt: str) -> None:
-    """White space, weak evidence, unaddressed biology and DWPC-ranked carrier family → step hypotheses."""
+def gaps(settings, show: str, top: int, damping: float, path_count: int, run_validation: bool,
+         permutations: int, fmt: str) -> None:
+    """White space, weak evidence, unaddressed biology and validated carrier family → step hypotheses."""
     from kg.analysis import gaps as gap_analysis
 
+    if run_validation:
+        _validation(settings, damping, permutations, fmt)
+        return
     sections = [s.strip() for s in show.split(",") if s.strip()]
     unknown = sorted(set(sections) - set(SECTIONS))
     if unknown or not sections:
@@ -236,7 +226,8 @@ def gaps(settings, show: str, top: int, damping: float, path_count: int, fmt: st
     if fmt in ("csv", "tsv") and len(sections) > 1:
         raise QueryError(f"{fmt} holds one table: choose one section with --show")
     found: dict[str, list[dict]] = {}
-    with _graphs(settings, collapsed="hypotheses" in sections) as (_, graph, *collapsed):
+    model = ""
+    with _graphs(settings, collapsed="hypotheses" in sections) as (store, graph, *collapsed):
         if "whitespace" in sections:
             found["whitespace"] = gap_analysis.white_space(graph)
         if "weak" in sections:
@@ -244,25 +235,60 @@ def gaps(settings, show: str, top: int, damping: float, path_count: int, fmt: st
         if "biology" in sections:
             found["biology"] = gap_analysis.unaddressed_biology(graph)
         if "hypotheses" in sections:
-            ranked, lifted = gap_analysis.hypotheses(graph, collapsed[0], damping)
-            found["hypotheses"] = [h.record(lifted, path_count) for h in ranked]
+            from kg.analysis.ranking import ranked_hypotheses
+
+            ranked = ranked_hypotheses(graph, collapsed[0], damping, permutations, store)
+            found["hypotheses"] = ranked.records(path_count)
+            model = ranked.summary()
+    if model and fmt not in ("table", "md"):
+        click.echo(model, err=True)
     if fmt == "json":
-        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+        emit_json(found)
         return
     for name, records in found.items():
         if fmt in ("table", "md"):
             click.echo(f"\n## {SECTION_TITLES[name]} ({len(records)})\n")
+            if name == "hypotheses":
+                click.echo(f"{model}\n")
         shown = _top_per_matrix(records, top) if name == "whitespace" else records[:top]
         shown = [{k: v for k, v in r.items() if not k.endswith("_node")} for r in shown]
         if shown:
-            _emit(list(shown[0]), [list(r.values()) for r in shown], fmt)
+            emit_rows(list(shown[0]), [list(r.values()) for r in shown], fmt)
+
+
+def _validation(settings, damping: float, permutations: int, fmt: str) -> None:
+    """Print the cross-review validation: one table per task, then decisions, damping, weights, leak."""
+    from kg.analysis.validate import validate
+
+    with _graphs(settings, full=False) as (store, ):
+        result = validate(store, permutations=permutations, damping=damping)
+    decisions = [{"task": d.task, "kept": d.ranker, "why": d.reason,
+                  **{f"AUROC {k}": str(v) for k, v in d.auroc.items()}} for d in result.decisions.values()]
+    if fmt == "json":
+        emit_json({"results": result.table(), "decisions": decisions, "damping": result.damping,
+                   "weights": result.weights, "leak": result.leak})
+        return
+    columns = ["task", "direction", "ranker", "positives", "negatives", "AUROC", "AP", "P@10"]
+    tables = [("cross-review validation (value [bootstrap 95% CI])", columns,
+               [[r[c] for c in columns] for r in result.table()]),
+              ("kept rankings", list(decisions[0]), [list(d.values()) for d in decisions]),
+              ("summed DWPC AUROC by damping exponent w", list(result.damping[0]),
+               [list(d.values()) for d in result.damping]),
+              ("learned weights (standardised features)", ["model", "feature", "weight"],
+               [[m, f, round(w, 3)] for m, ws in result.weights.items() for f, w in ws.items()]),
+              ("composition leak (not sourced per statement yet)", list(result.leak[0]),
+               [list(d.values()) for d in result.leak])]
+    for title, header, rows in tables:
+        if fmt in ("table", "md"):
+            click.echo(f"\n## {title}\n")
+        emit_rows(header, rows, fmt)
 
 
 SECTION_TITLES = {
     "whitespace": "white space: empty cells of carrier family × step, target × step, mechanism family × site",
     "weak": "cascade steps and targets with no evidence beyond in vitro / ex vivo",
     "biology": "targets involved in a step where no formulation targeting them acts",
-    "hypotheses": "carrier family → step hypotheses ranked by DWPC",
+    "hypotheses": "carrier family → step hypotheses ranked by the validated model",
 }
 
 
@@ -275,5 +301,3 @@ def _top_per_matrix(cells: list[dict], top: int) -> list[dict]:
             kept.append(cell)
     return kept
 
-
-COMMANDS = [paths, reach, hubs, gaps]

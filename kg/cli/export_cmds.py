@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from kg.cli.options import shared_options
 from kg.core.errors import KGError
 
 
@@ -14,6 +15,7 @@ from kg.core.errors import KGError
               help="Turtle, N-Triples, JSON-LD, GraphML, or KGX (Biolink-style nodes.tsv + edges.tsv).")
 @click.option("--out", "-o", type=click.Path(path_type=Path),
               help="File to write (for kgx: a folder); default: standard output (not for kgx).")
+@shared_options
 @click.pass_obj
 def export(settings, fmt: str, out: Path | None) -> None:
     """Export the whole graph, deterministically (sorted, stable blank-node labels): diffs stay readable."""
@@ -37,6 +39,7 @@ def export(settings, fmt: str, out: Path | None) -> None:
 @click.command()
 @click.argument("graph_store", metavar="GRAPH_STORE_URL")
 @click.option("--append", is_flag=True, help="Add to the default graph instead of replacing it.")
+@shared_options
 @click.pass_obj
 def push(settings, graph_store: str, append: bool) -> None:
     """Load the graph into a SPARQL 1.1 Graph Store (e.g. http://127.0.0.1:7878/store of `oxigraph serve`).
@@ -51,5 +54,3 @@ def push(settings, graph_store: str, append: bool) -> None:
     push_triples(triples, graph_store, replace=not append)
     click.echo(f"pushed {len(triples)} triples to {graph_store}", err=True)
 
-
-COMMANDS = [export, push]

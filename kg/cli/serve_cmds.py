@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import click
 
+from kg.cli.options import LocalCommand, shared_options
 
-@click.command()
+
+@click.command(cls=LocalCommand)
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (0.0.0.0 exposes the endpoint to the network).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
@@ -21,6 +23,7 @@ import click
               help="Workers load the graph into memory (fastest queries; ~750 bytes per triple per worker) "
                    "or query the on-disk store. Default: in memory up to 200,000 triples.")
 @click.option("--quiet", is_flag=True, help="Do not log requests.")
+@shared_options
 @click.pass_obj
 def serve(settings, host: str, port: int, timeout: float, max_rows: int, workers: int, in_memory: bool | None,
           quiet: bool) -> None:
@@ -47,5 +50,3 @@ def serve(settings, host: str, port: int, timeout: float, max_rows: int, workers
         server.server_close()
     click.echo("stopped", err=True)
 
-
-COMMANDS = [serve]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from kg.cli.options import shared_options
 from kg.views.subgraphs import DEFAULT_MAX_NODES
 from kg.views.view import DEFAULT_DEPTH, DEFAULT_MAX_HOPS, DEFAULT_PATH_LIMIT
 
@@ -34,6 +35,7 @@ DEFAULT_OUT = "nanomet-kg.html"
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_OUT,
               show_default=True, help="The HTML file to write.")
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the web browser.")
+@shared_options
 @click.pass_obj
 def view(settings, focus: str | None, depth: int, query: str | None, params: tuple[str, ...],
          paths: tuple[str, str] | None, max_hops: int, limit: int, studies: bool, max_nodes: int,
@@ -71,5 +73,3 @@ def view(settings, focus: str | None, depth: int, query: str | None, params: tup
 
         webbrowser.open(path.resolve().as_uri())
 
-
-COMMANDS = [view]

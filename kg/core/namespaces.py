@@ -82,6 +82,7 @@ class NMO(DefinedNamespace):
     highestStatus: URIRef
     indication: URIRef
     indicationText: URIRef
+    inferredFrom: URIRef
     involvedIn: URIRef
     isNonCancer: URIRef
     isTruncated: URIRef

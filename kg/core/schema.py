@@ -59,6 +59,7 @@ DOI = "nmo:doi"
 SECTION = "nmo:section"
 LINES = "nmo:lines"
 CITED_REFERENCE = "nmo:citedReference"
+INFERRED_FROM = "nmo:inferredFrom"
 
 # ------------------------------------------------------------------ predicate roles
 

@@ -16,12 +16,16 @@ SELECT * { VALUES (?s) { (UNDEF) } ?s ?p ?o }
 ASK { VALUES (?s) { (<http://e/a>) (<http://e/b>) } ?s ?p ?o }
 >>> query_form("PREFIX ex: <http://e/> # a comment\\nselect * { ?s ?p ?o }")
 'SELECT'
+
+:func:`check_syntax` is the one gate every query passes (the CLI, the Python API, the endpoint, every
+backend). Besides the syntax it refuses updates, ``SERVICE`` (a query never reaches the network unless
+the caller opts in) and brackets nested deeper than :data:`MAX_NESTING` (thousands crash the parser).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 
@@ -30,16 +34,24 @@ from kg.core.errors import QueryError, SparqlSyntaxError, excerpt
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _VARNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _WORD = re.compile(r"[A-Za-z]+")
+_NOT_BRACKET = re.compile(r"[^{}()\[\]]+")
 
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"})
 UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY",
                           "WITH"})
 
+# Deeper than any real query; the parser's time grows steeply with nesting (64 nested blank nodes or
+# collections take it about 0.6 s) and a few thousand levels crash it (stack overflow).
+MAX_NESTING = 64
+SERVICE_REFUSED = ("SERVICE (a federated query to another endpoint) is not allowed: queries never reach the "
+                   "network unless you opt in (`kg sparql --allow-service`, `kg.open(allow_service=True)`)")
+
 BoundTerm = ox.NamedNode | ox.Literal | None
 
 
-def _tokens(query: str) -> Iterator[tuple[int, str]]:
-    """Keywords (upper-cased) and braces of a query with their index; strings, IRIs and comments skipped."""
+def _tokens(query: str, brackets: str = "{}") -> Iterator[tuple[int, str]]:
+    """Keywords (upper-cased) and the ``brackets`` characters of a query with their index; strings, IRIs
+    and comments skipped."""
     i, n = 0, len(query)
     while i < n:
         ch = query[i]
@@ -70,9 +82,9 @@ def _tokens(query: str) -> Iterator[tuple[int, str]]:
             yield i, m.group(0).upper()
             i = m.end()
         else:
-            if ch in "{}":
+            if ch in brackets:
                 yield i, ch
-            i += 1
+            i += 2 if ch == "\\" else 1  # an escaped character (ex:a\#b) is no comment
 
 
 def query_form(query: str) -> str:
@@ -163,10 +175,122 @@ def _caret(query: str, line: int, column: int, width: int = 100) -> str:
     return f"\n  {snippet}\n  {' ' * (at - start + (1 if start else 0))}^"
 
 
-def check_syntax(query: str, prefixes: Mapping[str, str] | None = None, base_iri: str | None = None) -> None:
+def _position(query: str, index: int) -> tuple[int, int]:
+    """(line, column), from 1, of a character index."""
+    line = query.count("\n", 0, index) + 1
+    return line, index - (query.rfind("\n", 0, index) + 1) + 1
+
+
+def _too_deep(tokens: Iterable[tuple[int, str]], limit: int = MAX_NESTING) -> int | None:
+    """Index of the first bracket nested deeper than ``limit``, if any."""
+    depth = 0
+    for i, token in tokens:
+        if token in "{([":
+            depth += 1
+            if depth > limit:
+                return i
+        elif token in "})]":
+            depth = max(depth - 1, 0)
+    return None
+
+
+def deepest_bracket(query: str, limit: int = MAX_NESTING) -> int | None:
+    """Index of the first bracket (``{ ( [`` outside strings, IRIs and comments) nested deeper than
+    ``limit``, or None.
+
+    >>> deepest_bracket("SELECT * { { ?s ?p '{{{' } }", 2), deepest_bracket("SELECT * { { { } } }", 2)
+    (None, 13)
+    """
+    if sum(query.count(b) for b in "{([") <= limit:
+        return None
+    code = _IRIREF.sub("", query)
+    if not any(c in code for c in "\"'#\\"):  # no string, comment or escape: every bracket left is code
+        if _too_deep(enumerate(_NOT_BRACKET.sub("", code)), limit) is None:  # (fast: many VALUES rows)
+            return None
+    return _too_deep(_tokens(query, "{}()[]"), limit)
+
+
+def check_nesting(query: str) -> None:
+    """Refuse brackets (``{ ( [``) nested deeper than :data:`MAX_NESTING`, before any parser sees them.
+
+    >>> check_nesting("SELECT * WHERE " + "{" * 100 + "}" * 100)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kg.core.errors.QueryError: the query nests brackets more than 64 levels deep (line 1, column 80); ...
+    """
+    at = deepest_bracket(query)
+    if at is not None:
+        line, column = _position(query, at)
+        raise QueryError(f"the query nests brackets more than {MAX_NESTING} levels deep (line "
+                         f"{line}, column {column}); such queries are refused: they can crash "
+                         "the parser")
+
+
+def _syntax_error(query: str, err: SyntaxError) -> SparqlSyntaxError:
+    """The parser's message, line and column, and the offending line marked."""
+    message = str(err)
+    m = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)
+    if not m:
+        return SparqlSyntaxError(f"SPARQL syntax error: {message}")
+    line, column, detail = int(m.group(1)), int(m.group(2)), m.group(3)
+    if "Prefix not found" in detail:
+        before = query.splitlines()[line - 1][:column - 1]
+        m = re.search(r"([A-Za-z][\w.-]*)?:[\w.%-]*\s*$", before)
+        detail = f"unknown prefix '{m.group(1) or ''}:'" if m else "unknown prefix"
+    elif len(detail) > 160:
+        detail = detail[:160] + " …"
+    lines = query.splitlines() or [""]
+    at_end = line > len(lines) or (line == len(lines) and column > len(lines[-1]))
+    where = f"line {line}, column {column}" + (" (the end of the query)" if at_end else "")
+    return SparqlSyntaxError(f"SPARQL syntax error at {where}: {detail}{_caret(query, line, column)}")
+
+
+_SERVICE_WORD = re.compile("service", re.IGNORECASE)
+
+
+def service_call(query: str) -> int | None:
+    """Index of the first ``SERVICE`` keyword in the query (as the tokenizer reads it), or None.
+
+    >>> service_call("SELECT * { ?s ?p 'service' # service\\n SERVICE <http://e/sparql> { ?s ?p ?o } }")
+    38
+    """
+    return next((i for i, token in _tokens(query) if token == "SERVICE"), None)
+
+
+def _refuse_service(query: str, prefixes: dict[str, str], base_iri: str | None = None) -> None:
+    """Refuse a ``SERVICE`` call, before Oxigraph parses the query (parsing evaluates an ASK, and starts a
+    SELECT: a SERVICE call would already go out).
+
+    The tokenizer finds the keyword (``"service"`` in a string, IRI, comment or name is not one). As it
+    may misread a ``<`` comparison as the start of an IRI, Oxigraph's own parser has the last word: each
+    ``service`` in the text is renamed ``zervice`` (same length), which leaves every string, IRI, comment
+    and name valid but makes the keyword a syntax error; so the original is parsed only if the renamed
+    query parses.
+
+    >>> _refuse_service("SELECT * WHERE { ?s ?label 'service' . ?service ?p <http://e/service> }", {})
+    >>> _refuse_service("SELECT * WHERE { service <http://e/sparql> { ?s ?p ?o } }", {})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kg.core.errors.QueryError: SERVICE (a federated query to another endpoint) is not allowed: ...
+    """
+    if "service" not in query.lower():
+        return
+    if (at := service_call(query)) is not None:
+        line, column = _position(query, at)
+        raise QueryError(f"{SERVICE_REFUSED} (line {line}, column {column})")
+    renamed = {_SERVICE_WORD.sub("zervice", k): v for k, v in prefixes.items()}
+    try:
+        ox.Store().query(_SERVICE_WORD.sub("zervice", query), prefixes=renamed, base_iri=base_iri)
+    except SyntaxError as err:
+        raise _syntax_error(query, err) from None
+
+
+def check_syntax(query: str, prefixes: Mapping[str, str] | None = None, allow_service: bool = False,
+                 base_iri: str | None = None) -> None:
     """Parse the query (as Oxigraph does, without data) and raise :class:`SparqlSyntaxError` with the
-    parser's message, line and column, and the offending line marked; an update raises :class:`QueryError`.
-    Relative IRIs resolve against ``base_iri``; without one they are an error.
+    parser's message, line and column, and the offending line marked. Updates, brackets nested deeper than
+    :data:`MAX_NESTING` and (unless ``allow_service``) ``SERVICE`` are refused before parsing. Relative
+    IRIs resolve against ``base_iri``; without one they are an error.
 
     >>> check_syntax("SELECT ?x WHERE { ?x ?y }")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
@@ -185,25 +309,16 @@ def check_syntax(query: str, prefixes: Mapping[str, str] | None = None, base_iri
     form = query_form(query)
     if form in UPDATE_WORDS:
         raise QueryError(f"SPARQL updates ({form} …) are not allowed: the knowledge graph is read-only")
+    check_nesting(query)
+    prefixes = dict(prefixes or {})
+    if not allow_service:
+        _refuse_service(query, prefixes, base_iri)
+    elif "service" in query.lower():
+        return  # parsing here would already call the service: the engine that runs it reports errors
     try:
-        ox.Store().query(query, prefixes=dict(prefixes or {}), base_iri=base_iri)
+        ox.Store().query(query, prefixes=prefixes, base_iri=base_iri)
     except SyntaxError as err:
-        message = str(err)
-        m = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)
-        if not m:
-            raise SparqlSyntaxError(f"SPARQL syntax error: {message}") from None
-        line, column, detail = int(m.group(1)), int(m.group(2)), m.group(3)
-        if "Prefix not found" in detail:
-            before = query.splitlines()[line - 1][:column - 1]
-            m = re.search(r"([A-Za-z][\w.-]*)?:[\w.%-]*\s*$", before)
-            detail = f"unknown prefix '{m.group(1) or ''}:'" if m else "unknown prefix"
-        elif len(detail) > 160:
-            detail = detail[:160] + " …"
-        lines = query.splitlines() or [""]
-        at_end = line > len(lines) or (line == len(lines) and column > len(lines[-1]))
-        where = f"line {line}, column {column}" + (" (the end of the query)" if at_end else "")
-        raise SparqlSyntaxError(f"SPARQL syntax error at {where}: {detail}{_caret(query, line, column)}"
-                                ) from None
+        raise _syntax_error(query, err) from None
 
 
 def with_limit(query: str, limit: int) -> str:

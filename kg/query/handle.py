@@ -171,10 +171,11 @@ class KG:
 
 
 def open(store: Path | str | None = None, backend: str | None = None, endpoint: str | None = None,
-         sources=None, in_memory: bool | None = None) -> KG:
+         sources=None, in_memory: bool | None = None, allow_service: bool = False) -> KG:
     """Open the knowledge graph: the embedded store built by ``kg build`` (``backend="oxigraph"``, the
     default; ``store`` is its folder), an rdflib in-memory graph parsed from the Turtle
     (``backend="rdflib"``; ``sources`` a :class:`kg.core.locations.Sources`), or a SPARQL endpoint
     (``endpoint=URL``, ``backend="remote"``). ``in_memory=True`` loads the embedded store into memory
-    (faster queries for a long session over a large graph; small graphs are loaded anyway)."""
-    return KG(open_store(store, backend, endpoint, sources, in_memory))
+    (faster queries for a long session over a large graph; small graphs are loaded anyway).
+    ``allow_service=True`` lets queries call other SPARQL endpoints (``SERVICE``; refused by default)."""
+    return KG(open_store(store, backend, endpoint, sources, in_memory, allow_service))

@@ -28,10 +28,8 @@ through the variables it projects — and test an optional one with ``!BOUND(?na
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from kg.core.errors import KGError, QueryError, SparqlSyntaxError, excerpt, os_reason
@@ -96,7 +94,7 @@ def parse_query(name: str, text: str) -> NamedQuery:
 
 def load_library() -> dict[str, NamedQuery]:
     """Every named query shipped in ``kg/query/named``, by name (the file name without ``.rq``)."""
-    folder = resources.files("kg.query") / "named"
+    folder = Path(__file__).with_name("named")
     library = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(QUERY_SUFFIX):
@@ -109,6 +107,8 @@ def get_query(library: dict[str, NamedQuery], name: str) -> NamedQuery:
     """The named query, or a clear error with close names."""
     if name in library:
         return library[name]
+    import difflib
+
     close = difflib.get_close_matches(name, list(library), n=3, cutoff=0.5)
     hint = f"; did you mean: {', '.join(close)}?" if close else ""
     raise QueryError(f"no named query called {excerpt(name)}{hint} (`kg queries` lists them)")

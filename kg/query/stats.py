@@ -24,22 +24,15 @@ SELECT ?source (COUNT(DISTINCT ?study) AS ?studies) (COUNT(DISTINCT ?form) AS ?f
 
 @dataclass
 class Summary:
+    """Counts of a store (the CLI prints them with ``kg stats`` and after ``kg build``)."""
+
     triples: int
     classes: list[tuple[str, int]]
     sources: list[tuple[str, int, int]]
 
-    def render(self) -> str:
-        from kg.cli.output import render_table
-
-        lines = [f"triples: {self.triples}", "", "nodes per class (subclasses included):"]
-        lines.append(render_table(["class", "nodes"], [[c, str(n)] for c, n in self.classes]))
-        lines += ["", "studies per source:"]
-        lines.append(render_table(["source", "studies", "formulations"],
-                                  [[s, str(a), str(b)] for s, a, b in self.sources]))
-        return "\n".join(lines)
-
 
 def summarize(store: Store) -> Summary:
+    """Triples, nodes per ``nmo:`` class (subclasses included) and studies / formulations per source."""
     _, classes = store.select(CLASS_COUNTS)
     _, sources = store.select(STUDIES_PER_SOURCE)
     return Summary(

@@ -142,10 +142,11 @@ def evaluate(store: ox.Store, request: Request, max_rows: int = 10_000) -> Answe
     """Run one query against ``store`` and serialise the answer as negotiated."""
     query, accept, explicit_format = request.query, request.accept, request.explicit_format
     try:
-        check_syntax(query, PREFIXES, request.base_iri)
+        # refuses updates and SERVICE (never allowed here), and deep nesting
+        check_syntax(query, PREFIXES, base_iri=request.base_iri)
         dataset = _dataset(request)
     except QueryError as err:
-        return Answer.error(403 if "read-only" in str(err) else 400, str(err))
+        return Answer.error(403 if "not allowed" in str(err) else 400, str(err))
     except ValueError as err:
         return Answer.error(400, f"not an IRI in default-graph-uri or named-graph-uri: {err}")
     try:

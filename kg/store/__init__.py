@@ -13,8 +13,9 @@ BACKENDS = ("oxigraph", "rdflib", "remote")
 
 
 def open_store(path: Path | str | None = None, backend: str | None = None, endpoint: str | None = None,
-               sources=None, in_memory: bool | None = None) -> Store:
-    """Open a read-only store.
+               sources=None, in_memory: bool | None = None, allow_service: bool = False) -> Store:
+    """Open a read-only store (whose queries may call other endpoints with ``SERVICE`` only if
+    ``allow_service``).
 
     - ``oxigraph`` (the default): the store built by ``kg build`` at ``path``
       (default: :func:`kg.core.locations.default_store`), loaded into memory if ``in_memory`` (by default when
@@ -23,7 +24,13 @@ def open_store(path: Path | str | None = None, backend: str | None = None, endpo
       (a :class:`kg.core.locations.Sources`, default: the shipped ontology and data);
     - ``remote``: the SPARQL endpoint at ``endpoint`` (giving an endpoint implies this backend).
     """
-    backend = backend or ("remote" if endpoint else "oxigraph")
+    store = _open(path, backend or ("remote" if endpoint else "oxigraph"), endpoint, sources, in_memory)
+    store.allow_service = allow_service
+    return store
+
+
+def _open(path: Path | str | None, backend: str, endpoint: str | None, sources,
+          in_memory: bool | None) -> Store:
     if backend == "oxigraph":
         from kg.core.locations import default_store
         from kg.store.oxigraph_backend import OxigraphStore

@@ -1,7 +1,8 @@
 """The interface every backend implements. Terms are pyoxigraph terms whatever the backend.
 
 A backend implements the three ``_select`` / ``_ask`` / ``_construct`` calls on final query text. The
-public methods check the syntax first (so errors point into the text the user wrote) and bind the
+public methods check the query first with :func:`kg.core.sparql.check_syntax` (so errors point into the
+text the user wrote, and ``SERVICE`` is refused unless :attr:`Store.allow_service`) and bind the
 parameters with :func:`kg.core.sparql.inject_bindings`, identically for every backend.
 """
 
@@ -33,9 +34,10 @@ class Store(ABC):
     """A read-only view of the knowledge graph that answers SPARQL (the project prefixes are predefined)."""
 
     name: str = "store"
+    allow_service: bool = False  # whether queries may call other endpoints (SERVICE): only on request
 
     def _prepare(self, query: str, bindings: Bindings | None) -> str:
-        check_syntax(query, PREFIXES)
+        check_syntax(query, PREFIXES, self.allow_service)
         return inject_bindings(query, bindings)
 
     def select(self, query: str, bindings: Bindings | None = None,

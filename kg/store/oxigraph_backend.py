@@ -20,8 +20,19 @@ from kg.core.prefixes import PREFIXES
 from kg.store.base import Store, solution_rows
 
 MANIFEST = "manifest.json"
+MANIFEST_KEYS = frozenset({"built_at", "triples", "files", "fingerprint"})  # what every kg build writes
 SNAPSHOT = "snapshot.ttl"  # the validated graph as Turtle, written by ``kg build`` for in-memory loading
 IN_MEMORY_UP_TO = 200_000  # triples: below, loading into memory costs less than the slower on-disk queries
+
+
+def read_manifest(folder: Path) -> dict | None:
+    """The manifest of the store ``kg build`` made in ``folder``; None if the folder holds no such store
+    (no manifest, or a ``manifest.json`` that another program wrote)."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) and MANIFEST_KEYS <= manifest.keys() else None
 
 
 class OxigraphStore(Store):
@@ -36,19 +47,20 @@ class OxigraphStore(Store):
         """Open a built store read-only; a clear error if there is none. In memory (a copy loaded from the
         build's snapshot, or from the on-disk store if there is none) when ``in_memory`` is true, or when
         it is None and the graph has at most :data:`IN_MEMORY_UP_TO` triples; else on disk."""
-        if not (path / MANIFEST).is_file():
+        folder = path.resolve()  # the version folder the store path links to now (kg.build.swap)
+        if not (folder / MANIFEST).is_file():
             raise StoreError(f"no built store at {path}: run `kg build` first (or pass --store)")
         try:
             if in_memory is None:
-                triples = json.loads((path / MANIFEST).read_text()).get("triples")
+                triples = json.loads((folder / MANIFEST).read_text()).get("triples")
                 in_memory = isinstance(triples, int) and triples <= IN_MEMORY_UP_TO
             if not in_memory:
-                return cls(ox.Store.read_only(str(path)), path)
+                return cls(ox.Store.read_only(str(folder)), path)
             memory = ox.Store()
-            if (path / SNAPSHOT).is_file():
-                memory.load(path=str(path / SNAPSHOT), format=ox.RdfFormat.TURTLE)
+            if (folder / SNAPSHOT).is_file():
+                memory.load(path=str(folder / SNAPSHOT), format=ox.RdfFormat.TURTLE)
             else:
-                memory.load(ox.Store.read_only(str(path)).dump(format=ox.RdfFormat.N_QUADS),
+                memory.load(ox.Store.read_only(str(folder)).dump(format=ox.RdfFormat.N_QUADS),
                             format=ox.RdfFormat.N_QUADS)
             return cls(memory, path)
         except (OSError, SyntaxError, ValueError) as err:
@@ -70,33 +82,31 @@ class OxigraphStore(Store):
     def manifest(self) -> dict:
         return json.loads((self.path / MANIFEST).read_text()) if self.path else {}
 
-    def _run(self, query: str):
+    def _run(self, query: str, kind: type, what: str, read):
+        """``read`` the result of ``query``, which must be of ``kind``; errors (also while reading, where a
+        SERVICE call may fail) become :class:`QueryError` or :class:`StoreError`."""
         if self._store is None:
             raise StoreError("the store is closed")
         try:
-            return self._store.query(query, prefixes=PREFIXES)
+            result = self._store.query(query, prefixes=PREFIXES)
+            if not isinstance(result, kind):
+                raise QueryError(f"not a {what} query")
+            return read(result)
         except SyntaxError as err:
             raise SparqlSyntaxError(f"SPARQL syntax error: {err}") from err
         except OSError as err:
             raise StoreError(f"store error: {err}") from err
+        except RuntimeError as err:  # an evaluation error, e.g. of an (allowed) SERVICE call
+            raise QueryError(f"the query failed: {err}") from err
 
     def _select(self, query):
-        result = self._run(query)
-        if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("not a SELECT query")
-        return solution_rows(result)
+        return self._run(query, ox.QuerySolutions, "SELECT", solution_rows)
 
     def _ask(self, query):
-        result = self._run(query)
-        if not isinstance(result, ox.QueryBoolean):
-            raise QueryError("not an ASK query")
-        return bool(result)
+        return self._run(query, ox.QueryBoolean, "ASK", bool)
 
     def _construct(self, query):
-        result = self._run(query)
-        if not isinstance(result, ox.QueryTriples):
-            raise QueryError("not a CONSTRUCT or DESCRIBE query")
-        return list(result)
+        return self._run(query, ox.QueryTriples, "CONSTRUCT or DESCRIBE", list)
 
     def close(self) -> None:
         self._store = None

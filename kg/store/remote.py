@@ -18,7 +18,6 @@ from kg.core.errors import QueryError, StoreError, excerpt
 from kg.core.prefixes import sparql_prologue
 from kg.store.base import Store, solution_rows
 
-ENDPOINT_ENV = "NANOMET_KG_ENDPOINT"
 SELECT_ACCEPT = "application/sparql-results+json"
 GRAPH_ACCEPT = "application/n-triples"
 DEFAULT_TIMEOUT = 60.0

@@ -1,0 +1,141 @@
+"""The training graph of a cross-review hold-out: the KG as one review alone (plus the shared vocabulary)
+would have it.
+
+Holding out review H (``"NH2026"``) removes, from a projection with studies and from the collapsed one:
+
+- every study, approval and trial whose ``nmo:sourceDocument`` is H, and H's source-document node;
+- every background-biology statement (:data:`kg.core.schema.BACKGROUND_PREDICATES`) whose reified
+  ``rdf:Statement`` sources are all H (a statement both reviews make stays, with the other one's source);
+- every formulation no remaining study, approval or trial speaks of, with its composition;
+- from folded study links (collapsed projection), the studies of H; a link left with none goes;
+- every node that had links and has none left (a target only H's formulations aim at) — except the
+  concepts of the vocabulary's own axes (carrier types, mechanisms, cascade steps: the ontology is
+  part of every training graph).
+
+**The composition leak.** What a formulation is made of (``hasCarrier``, ``targets`` …) is not sourced
+per statement yet (issue 19): a formulation both reviews describe keeps its whole composition, though
+part of it may come from H alone. :attr:`Split.leaked` counts those composition links, and
+``strict=True`` drops every formulation H also describes, to measure what the leak is worth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kg.analysis.reach import study_evidence
+from kg.core.schema import (
+    APPROVES,
+    BACKGROUND_PREDICATES,
+    CITED_TYPES,
+    COMPOSITION_PREDICATES,
+    EVALUATES,
+    HIERARCHICAL_TYPES,
+    SOURCE_DOCUMENT,
+    TESTS_FORMULATION,
+)
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+REVIEWS = ("CMR2022", "NH2026")
+DIRECTIONS = (("CMR2022", "NH2026"), ("NH2026", "CMR2022"))  # (training review, held-out review)
+ABOUT_FORMULATION = (EVALUATES, APPROVES, TESTS_FORMULATION)
+ONTOLOGY_TYPES = (*HIERARCHICAL_TYPES, "CascadeStep")  # concepts kept even when no link to them is left
+
+
+@dataclass
+class Split:
+    """One direction of the hold-out: the training graphs and what was removed."""
+
+    training: str
+    held_out: str
+    full: nx.MultiDiGraph
+    collapsed: nx.MultiDiGraph
+    removed_nodes: set[str]
+    leaked: int  # composition links of kept formulations that the held-out review also describes
+    shared_formulations: int  # formulations both reviews describe
+
+    @property
+    def name(self) -> str:
+        return f"{self.training} → {self.held_out}"
+
+
+def source_of(citation: str) -> str:
+    """The source document of a citation (``"NH2026 l.20 [5]"`` → ``"NH2026"``).
+
+    >>> source_of("CMR2022 §4 [78]")
+    'CMR2022'
+    """
+    return citation.split(" ", 1)[0]
+
+
+def cited_by(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
+    """Each study, approval and trial of a projection with studies → the source documents it cites."""
+    found: dict[str, set[str]] = {}
+    for node, attrs in graph.nodes(data=True):
+        if attrs.get("type") in CITED_TYPES:
+            found[node] = {graph.nodes[v]["label"] for _, v, k in graph.out_edges(node, keys=True)
+                           if k == SOURCE_DOCUMENT}
+    return found
+
+
+def described_by(graph: nx.MultiDiGraph, cited: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Each formulation → the reviews whose studies, approvals or trials speak of it."""
+    found: dict[str, set[str]] = {}
+    for node, docs in cited.items():
+        for _, formulation, key in graph.out_edges(node, keys=True):
+            if key in ABOUT_FORMULATION:
+                found.setdefault(formulation, set()).update(docs)
+    return found
+
+
+def split(full: nx.MultiDiGraph, collapsed: nx.MultiDiGraph, held_out: str, strict: bool = False) -> Split:
+    """The training graphs without review ``held_out`` (see the module docstring)."""
+    training = next(r for r in REVIEWS if r != held_out)
+    cited = cited_by(full)
+    dropped = {n for n, docs in cited.items() if held_out in docs and training not in docs}
+    dropped |= {n for n, d in full.nodes(data=True) if d.get("type") == "SourceDocument"
+                and d.get("label") == held_out}
+    described = described_by(full, cited)
+    kept_formulations = {f for f, docs in described.items()
+                         if training in docs and not (strict and held_out in docs)}
+    dropped |= {n for n, d in full.nodes(data=True) if d.get("family") == "Formulation"
+                and n not in kept_formulations}
+    shared = {f for f in kept_formulations if held_out in described[f]}
+    leaked = sum(1 for f in shared for _, _, k in full.out_edges(f, keys=True) if k in COMPOSITION_PREDICATES)
+    evidence = {s: study_evidence(full, s) for s, docs in cited.items() if training in docs}
+    train_full = _without(full, dropped, held_out, evidence)
+    train_collapsed = _without(collapsed, dropped, held_out, evidence)
+    return Split(training, held_out, train_full, train_collapsed,
+                 (set(full) - set(train_full)) | (set(collapsed) - set(train_collapsed)), leaked, len(shared))
+
+
+def _without(graph: nx.MultiDiGraph, dropped: set[str], held_out: str,
+             evidence: dict[str, tuple[int, str]]) -> nx.MultiDiGraph:
+    kept = graph.copy()
+    had_links = {n for n in kept if kept.degree(n)}
+    kept.remove_nodes_from(dropped & set(kept))
+    gone = []
+    for u, v, key, data in kept.edges(keys=True, data=True):
+        sources = data.get("sources", [])
+        if "studies" in data:
+            studies = [s for s in data["studies"] if s in evidence]
+            if not studies:
+                gone.append((u, v, key))
+                continue
+            data["studies"] = studies
+            data["evidence"], data["evidence_label"] = max(evidence[s] for s in studies)
+        elif key in BACKGROUND_PREDICATES and all(source_of(s) == held_out for s in sources):
+            gone.append((u, v, key))  # an unsourced background statement goes too: it cannot be attributed
+            continue
+        data["sources"] = [s for s in sources if source_of(s) != held_out]
+    kept.remove_edges_from(gone)
+    kept.remove_nodes_from([n for n in had_links & set(kept)
+                            if not kept.degree(n) and kept.nodes[n].get("type") not in ONTOLOGY_TYPES])
+    return kept
+
+
+def splits(full: nx.MultiDiGraph, collapsed: nx.MultiDiGraph, strict: bool = False) -> list[Split]:
+    """Both directions: train on CMR2022 and hold out NH2026, then the other way round."""
+    return [split(full, collapsed, held_out, strict) for _, held_out in DIRECTIONS]
