@@ -89,6 +89,11 @@ class Server:
         self._stopped = threading.Event()
 
     @property
+    def executor(self):
+        """The query workers (:class:`kg.server.executor.QueryExecutor`)."""
+        return self.explorer.executor
+
+    @property
     def url(self) -> str:
         host, port = self.server_address
         return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"

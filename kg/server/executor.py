@@ -97,7 +97,7 @@ class QueryExecutor:
                         FAST: "disk" if in_memory is False else "auto"}
         self._cond = threading.Condition()
         self._idle: dict[str, list[_Worker]] = {GENERAL: [], FAST: []}
-        self._all: set[_Worker] = set()
+        self._workers: list[_Worker] = []  # every running worker, in the order they started
         self._closed = False
         for lane, count in ((GENERAL, max(1, self.limits.workers)), (FAST, max(0, self.limits.fast_workers))):
             for _ in range(count):
@@ -123,7 +123,7 @@ class QueryExecutor:
             if self._closed:
                 worker.stop()
                 return
-            self._all.add(worker)
+            self._workers.append(worker)
             self._idle[lane].append(worker)
             self._cond.notify_all()
 
@@ -146,7 +146,8 @@ class QueryExecutor:
     def _replace(self, worker: _Worker, lane: str) -> None:
         worker.kill()
         with self._cond:
-            self._all.discard(worker)
+            if worker in self._workers:
+                self._workers.remove(worker)
             closed = self._closed
         if not closed:
             self._start(lane)
@@ -199,7 +200,7 @@ class QueryExecutor:
         """Stop every worker."""
         with self._cond:
             self._closed = True
-            workers, self._all = self._all, set()
+            workers, self._workers = self._workers, []
             self._idle = {GENERAL: [], FAST: []}
             self._cond.notify_all()
         for worker in workers:

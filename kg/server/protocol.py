@@ -138,8 +138,12 @@ def _dataset(request: Request) -> dict:
             "named_graphs": [ox.NamedNode(g) for g in request.named_graphs]}
 
 
-def evaluate(store: ox.Store, request: Request, max_rows: int = 10_000) -> Answer:
-    """Run one query against ``store`` and serialise the answer as negotiated."""
+def evaluate(store: ox.Store, request: Request | str, accept: str = "", explicit_format: str = "",
+             max_rows: int = 10_000) -> Answer:
+    """Run one query against ``store`` and serialise the answer as negotiated (``request``: a
+    :class:`Request`, or the query text with ``accept`` and ``explicit_format``)."""
+    if isinstance(request, str):
+        request = Request(request, accept, explicit_format)
     query, accept, explicit_format = request.query, request.accept, request.explicit_format
     try:
         # refuses updates and SERVICE (never allowed here), and deep nesting

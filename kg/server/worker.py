@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> None:
             request = requests.recv()
         except (EOFError, OSError):
             return
-        answers.send(evaluate(store, request, int(max_rows)))
+        answers.send(evaluate(store, request, max_rows=int(max_rows)))
 
 
 if __name__ == "__main__":
