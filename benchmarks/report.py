@@ -1,4 +1,4 @@
-"""The benchmark results as Markdown: goals, build, named queries, analyses, cold start.
+"""The benchmark results as Markdown: goals, build, named queries, kg find, analyses, cold start.
 
 :func:`write_report` replaces the block between :data:`BEGIN` and :data:`END` in the report with the graph
 results, and the one between :data:`COLD_BEGIN` and :data:`COLD_END` with the cold start (the prose around
@@ -19,11 +19,13 @@ BEGIN = "<!-- benchmark results: begin (written by python -m benchmarks.run) -->
 END = "<!-- benchmark results: end -->"
 COLD_BEGIN = "<!-- cold start results: begin (written by python -m benchmarks.run) -->"
 COLD_END = "<!-- cold start results: end -->"
+FIND_BEGIN = "<!-- kg find results: begin (written by python -m benchmarks.run) -->"
+FIND_END = "<!-- kg find results: end -->"
 BACKEND_NAMES = {"oxigraph": "on disk", "oxigraph-memory": "in memory", "pyoxigraph": "raw pyoxigraph",
                  "rdflib": "rdflib"}
 GOALS = {"query_ms": 50, "cold_s": 0.5, "query_vs_oxigraph": 2, "help_vs_python": 3, "build_real_s": 2,
          "build_1m_s": 15, "rdflib_ratio": 15,
-         "raw_ratio": 1.5, "reach_s": 10, "peak_1m_mb": 2048, "peak_5m_mb": 4096}
+         "raw_ratio": 1.5, "reach_s": 10, "peak_1m_mb": 2048, "peak_5m_mb": 4096, "find_1m_s": 2}
 
 
 def ms(seconds: float | None) -> str:
@@ -108,6 +110,69 @@ def query_table(graph: dict, limit: float) -> str:
                              "p50 in memory", "p50 raw pyoxigraph", "p50 rdflib", "rdflib ÷ disk",
                              "disk ÷ raw", "memory ÷ raw"], rows)
     return f"Open / load: {opens}.{errors}\n\n{table}"
+
+
+def find_table(graph: dict) -> str:
+    """``kg find`` per question: in memory, on disk, and raw pyoxigraph running the same queries."""
+    found = graph.get("find", {})
+    if "error" in found:
+        return f"error: {_last_line(found['error'])}"
+    rows = []
+    for name, case in found.get("cases", {}).items():
+        if "error" in case:
+            rows.append([name, "error: " + _last_line(case["error"])[:80]] + [""] * 6)
+            continue
+        memory, disk, raw = (_warm(case.get(k)) for k in ("memory", "disk", "raw"))
+        rows.append([name, str(case["memory"].get("rows", "–")), str(case["queries"]), ms(memory), ms(disk),
+                     ms(raw), ratio(memory, raw)])
+    hub = (found.get("hub") or "").rsplit("/", 1)[-1]
+    table = render_markdown(["question", "rows", "queries", "p50 in memory", "p50 on disk",
+                             "p50 raw pyoxigraph (same queries)", "memory ÷ raw"], rows)
+    return f"HUB = the most-used target ({hub}).\n\n{table}"
+
+
+def find_goals(results: dict) -> str:
+    """The goals of ``kg find``: curated ≤ 50 ms warm; 1M ≤ 2 s and within 1.5× of raw pyoxigraph."""
+    rows = []
+    real, big = results["graphs"].get("curated"), results["graphs"].get("1M")
+    if real and real.get("find"):
+        worst, name = _find_worst(real, "memory")
+        if worst is not None:
+            rows.append(["curated KG: `kg find` ≤ 50 ms warm (in process)", f"slowest {name}: {ms(worst)}",
+                         "met" if worst * 1000 <= GOALS["query_ms"] else "**missed**"])
+    if big and big.get("find"):
+        worst, name = _find_worst(big, "memory")
+        if worst is not None:
+            rows.append(["1M: `kg find` ≤ 2 s (in memory)", f"slowest {name}: {ms(worst)}",
+                         "met" if worst <= GOALS["find_1m_s"] else "**missed**"])
+        high, name = _find_worst(big, "ratio")
+        if high is not None:
+            rows.append(["1M: `kg find` within 1.5× of raw pyoxigraph running its queries",
+                         f"largest ratio {high:.1f}× ({name})",
+                         "met" if high <= GOALS["raw_ratio"] else "**missed**"])
+    return render_markdown(["goal", "measured", ""], rows)
+
+
+def render_find(results: dict) -> str:
+    """The ``kg find`` block: when and where measured, goals, one table per graph."""
+    parts = [machine_text(results), "#### Goals", find_goals(results)]
+    for label, graph in results["graphs"].items():
+        if graph.get("find"):
+            parts += [f"#### kg find — {label}", find_table(graph)]
+    return "\n\n".join(parts)
+
+
+def _find_worst(graph: dict, key: str) -> tuple[float | None, str]:
+    cases = {n: c for n, c in graph.get("find", {}).get("cases", {}).items() if "error" not in c}
+    if key == "ratio":
+        values = {n: _warm(c["memory"]) / _warm(c["raw"]) for n, c in cases.items()
+                  if _warm(c["memory"]) and _warm(c["raw"])}
+    else:
+        values = {n: _warm(c[key]) for n, c in cases.items() if _warm(c[key]) is not None}
+    if not values:
+        return None, ""
+    name = max(values, key=values.get)
+    return values[name], name
 
 
 ANALYSES = (("projection", "projection (with studies)"),
@@ -325,14 +390,17 @@ def _replace_block(text: str, begin: str, end: str, body: str) -> str:
     return (text.rstrip() + "\n\n" if text else "") + block + "\n"
 
 
-def write_report(results: dict, path: Path, limit: float = 60.0) -> None:
-    """Put the rendered graph results and cold start between their markers in ``path`` (or write a new
-    file); a part the results do not hold (e.g. graphs after ``--cold-only``) stays as it is."""
+def write_report(results: dict, path: Path, limit: float = 60.0, only_find: bool = False) -> None:
+    """Put each rendered part of the results between its markers in ``path`` (or write a new file): the
+    graph results (unless ``only_find``), the cold start and ``kg find``; a part the results do not hold
+    (e.g. graphs after ``--cold-only``) stays as it is."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if results.get("graphs"):
+    if results.get("graphs") and not only_find:
         text = _replace_block(text, BEGIN, END, render(results, limit))
     if results.get("cold"):
         text = _replace_block(text, COLD_BEGIN, COLD_END, render_cold(results))
+    if any(g.get("find") for g in results.get("graphs", {}).values()):
+        text = _replace_block(text, FIND_BEGIN, FIND_END, render_find(results))
     path.write_text(text, encoding="utf-8")
 
 

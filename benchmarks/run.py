@@ -4,15 +4,17 @@
     python -m benchmarks.run --sizes 10k,100k # a quicker run
     python -m benchmarks.run --huge           # adds 5M triples (the embedded store only; ~4 GB of RAM)
     python -m benchmarks.run --cold-only      # only the cold start of whole commands (curated KG; ~1 min)
+    python -m benchmarks.run --only-find      # builds, then only `kg find` (its own block of the report)
 
 For every graph it measures, each in a fresh worker process (:mod:`benchmarks.tasks`): the build
 (load + SHACL + lint + on-disk store), every named query on four backends (the on-disk store that
 ``kg query`` opens, the same store loaded into memory, raw pyoxigraph in memory, rdflib in memory),
-the NetworkX projection, paths, reachability, hubs, ``kg view`` at 1 000 and 10 000 nodes, peak memory,
+``kg find`` on realistic questions beside raw pyoxigraph running the SPARQL it generates, the NetworkX
+projection, paths, reachability, hubs, ``kg view`` at 1 000 and 10 000 nodes, peak memory,
 and for the first graph the cold start of whole commands beside their anchors (``kg --help`` beside
 ``python -c pass``, ``kg query`` beside the ``oxigraph`` CLI). Results go to ``<work>/results.json`` and
-into the report: the graph results into one block, the cold start into its own (so that ``--cold-only``
-replaces just that one).
+into the report: the graph results into one block, the cold start and ``kg find`` into their own (so
+that ``--cold-only`` and ``--only-find`` replace just theirs).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class Plan:
     cold_runs: int = 10
     seed: int = 7
     cold_only: bool = False
+    only_find: bool = False
 
 
 def log(message: str) -> None:
@@ -88,6 +91,10 @@ def measure(plan: Plan, label: str, triples: int | None) -> dict:
     found["build"] = run_task("build", {**args, "pyshacl_limit": 120 if size <= PYSHACL_UP_TO else None})
     if "error" in found["build"]:
         return found
+    if plan.only_find:
+        log(f"{label}: kg find")
+        found["find"] = run_task("find", {**args, "reps": plan.reps, "seconds": plan.seconds})
+        return found
     found["params"] = run_task("params", args).get("params", {})
     found["queries"] = {}
     for backend in BACKENDS:
@@ -104,6 +111,8 @@ def measure(plan: Plan, label: str, triples: int | None) -> dict:
             "projection": size <= ANALYSES_UP_TO})
     if size > ANALYSES_UP_TO:
         return found
+    log(f"{label}: kg find")
+    found["find"] = run_task("find", {**args, "reps": plan.reps, "seconds": plan.seconds})
     log(f"{label}: analyses")
     found["analyses"] = run_task("analyses", {**args, "limit": plan.analysis_limit,
                                               "exact_hubs": size <= EXACT_HUBS_UP_TO})
@@ -147,7 +156,7 @@ def run(plan: Plan) -> dict:
         for label in plan.sizes:
             results["graphs"][label] = measure(plan, label, parse_size(label))
         first = next(iter(results["graphs"].values()), None)
-    if first and "error" not in first.get("build", {"error": 1}):
+    if first and not plan.only_find and "error" not in first.get("build", {"error": 1}):
         log(f"{first['label']}: cold start")
         folder = plan.work / first["label"]
         triples = str(folder / "triples") if first["label"] != "curated" else None
@@ -172,15 +181,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=2.0, help="warm-run time per query (at most)")
     parser.add_argument("--rdflib-limit", type=float, default=60.0, help="seconds an rdflib query may run")
     parser.add_argument("--cold-runs", type=int, default=10, help="process starts per cold-start command")
+    parser.add_argument("--only-find", action="store_true",
+                        help="measure only `kg find` (after the builds) and rewrite only its block")
     parser.add_argument("--cold-only", action="store_true",
                         help="only the cold start (curated KG); rewrites only its block of the report")
     args = parser.parse_args(argv)
     sizes = tuple(s for s in args.sizes.split(",") if s.strip())
     plan = Plan(args.work, sizes + ((HUGE,) if args.huge else ()), args.real, args.reps, args.seconds,
-                args.rdflib_limit, cold_runs=args.cold_runs, cold_only=args.cold_only)
+                args.rdflib_limit, cold_runs=args.cold_runs, cold_only=args.cold_only,
+                only_find=args.only_find)
     results = run(plan)
     (plan.work / "results.json").write_text(json.dumps(results, indent=1))
-    write_report(results, args.out)
+    write_report(results, args.out, only_find=args.only_find)
     log(f"results in {plan.work / 'results.json'}; report {args.out}")
 
 

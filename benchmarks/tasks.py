@@ -167,6 +167,92 @@ def task_queries(args: dict) -> dict:
     return found
 
 
+# --------------------------------------------------------------------------------------------- kg find
+
+# Realistic questions; HUB is the target the most statements point to (the widest single-target answer).
+FIND_CASES = (
+    ("target", {"target": "HUB"}, None),
+    ("target, step, evidence", {"target": "HUB", "step": "extravasation", "evidence": "in vivo"}, None),
+    ("target, only in vitro", {"target": "HUB", "evidence": "<=in vitro"}, None),
+    ("target: carriers (facet)", {"target": "HUB"}, ["carrier"]),
+    ("carrier and mechanism families: targets (facet)",
+     {"carrier": "polymeric nanocarrier", "mechanism": "immune activation"}, ["target"]),
+    ("gene silencing: steps (facet)", {"mechanism": "gene silencing"}, ["step"]),
+    ("in trial: carriers and cancers (facets)", {"status": "in trial"}, ["carrier", "cancer"]),
+)
+
+
+class _Recording:
+    """A store wrapper that keeps the text of every query sent to the engine."""
+
+    def __new__(cls, inner):
+        from kg.store.base import Store
+
+        class Recording(Store):
+            name = "recording"
+
+            def __init__(self):
+                self.texts: list[str] = []
+
+            def _select(self, query):
+                self.texts.append(query)
+                return inner._select(query)
+
+            def _ask(self, query):
+                self.texts.append(query)
+                return inner._ask(query)
+
+            def _construct(self, query):
+                raise NotImplementedError
+
+        return Recording()
+
+
+def task_find(args: dict) -> dict:
+    """``kg find`` (the Python API: :func:`kg.query.find.find` / ``facets``) on the store in memory and on
+    disk, beside raw pyoxigraph running every query find sent (name lookups included) and reading every
+    term of every answer."""
+    from kg.core.prefixes import PREFIXES
+    from kg.query.find import facets, find
+    from kg.store.oxigraph_backend import OxigraphStore
+
+    memory = OxigraphStore.open(Path(args["store"]), in_memory=True)
+    disk = OxigraphStore.open(Path(args["store"]), in_memory=False)
+    hub = _most_used(memory, ("Target",))
+    found: dict = {"hub": hub.value if hub else None, "cases": {}}
+    for name, filters, axes in FIND_CASES:
+        given = {k: (hub.value if v == "HUB" and hub else v) for k, v in filters.items()}
+
+        def ours(store, given=given, axes=axes):
+            return facets(store, axes, given) if axes else find(store, given)
+
+        recording = _Recording(memory)
+        try:
+            ours(recording)
+        except Exception as err:
+            found["cases"][name] = {"error": f"{type(err).__name__}: {err}"[:300]}
+            continue
+
+        def raw(texts=tuple(recording.texts)):
+            rows = 0
+            for text in texts:
+                answer = memory.raw.query(text, prefixes=PREFIXES)
+                if isinstance(answer, ox.QueryBoolean):
+                    rows += bool(answer)
+                    continue
+                for solution in answer:
+                    tuple(solution)
+                    rows += 1
+            return rows
+
+        found["cases"][name] = {
+            "filters": given, "facets": axes, "queries": len(recording.texts),
+            "memory": _sampled(lambda: ours(memory), args), "disk": _sampled(lambda: ours(disk), args),
+            "raw": sample(raw, args.get("reps", 20), args.get("seconds", 2.0)).record()}
+    found["peak_mb"] = peak_rss_mb()
+    return found
+
+
 # --------------------------------------------------------------------------------------------- analyses
 
 def _pick_pair(graph) -> tuple[str, str] | None:
@@ -346,8 +432,8 @@ def _slowest_imports(importtime: str, top: int = 8) -> list[tuple[str, float]]:
     return sorted(totals.items(), key=lambda item: -item[1])[:top]
 
 
-TASKS = {"build": task_build, "params": task_params, "queries": task_queries, "analyses": task_analyses,
-         "views": task_views, "cold": task_cold}
+TASKS = {"build": task_build, "params": task_params, "queries": task_queries, "find": task_find,
+         "analyses": task_analyses, "views": task_views, "cold": task_cold}
 
 
 def main() -> None:

@@ -301,7 +301,7 @@ CASES = [
     case("export-under-a-file", ("export", "--format", "nt", "--out", "{tmp}/notes.txt/graph.nt"), 1,
          "{tmp}/notes.txt", "a file stands where a folder should be", setup=_out_folder),
     case("export-kgx-to-file", ("export", "--format", "kgx", "--out", "{tmp}/notes.txt"), 1,
-         "kgx writes two files: give a folder with --out", setup=_out_folder),
+         "kgx writes several files: give a folder with --out", setup=_out_folder),
     # ---- analyses and views: names resolved like parameters (exit 5)
     case("paths-unknown-name", ("paths", "CXCR5", "CD44"), 5,
          "no entity called 'CXCR5'; did you mean: CXCR4"),

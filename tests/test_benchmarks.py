@@ -51,8 +51,9 @@ def test_harness_smoke_run(tmp_path):
         assert "error" not in results["cold"][command], (command, results["cold"][command])
     report = out.read_text()
     assert report.startswith("# Performance\n\nprose kept")
-    for heading in ("### Goals", "### Build", "### Named queries — 2k", "### Analyses and views",
-                    "### Cold start"):
+    assert graph["find"]["cases"] and all("error" not in c for c in graph["find"]["cases"].values())
+    for heading in ("### Goals", "### Build", "### Named queries — 2k", "#### kg find — 2k",
+                    "### Analyses and views", "### Cold start"):
         assert heading in report
 
 

@@ -1166,6 +1166,55 @@ def test_which_systems_are_described_in_both_reviews(real_store):
     ], what="systems in both reviews")
 
 
+@pytest.mark.parametrize("system, axis, verdict, both, only_cmr, only_nh, kind", [
+    # CMR2022 §8 [128,129]: approved in Europe (radiotherapy of soft tissue sarcoma); NH2026 T3: trials
+    # NCT03589339 (Phase I, metastatic NSCLC / liver metastases), NCT05039632 (Phase I, II, advanced solid
+    # malignancies), NCT04484909 (Phase I, pancreatic cancer); NH2026 names no approval
+    ("Hensify", "evidence level", "differ", [], ["approved"], ["clinical phase I", "clinical phase I/II"],
+     "EvidenceLevel"),
+    ("Hensify", "cancer type", "differ", [], ["soft tissue sarcoma"],
+     ["non-small cell lung cancer", "pancreatic cancer"], "CancerType"),
+    # CMR2022 §8 [128,129]: approved in Europe, hyperthermia of glioblastoma; NH2026 T3: recurrent
+    # glioblastoma, NCT06271421, phase "NA"
+    ("NanoTherm", "cancer type", "agree", ["glioblastoma"], [], [], "CancerType"),
+    ("NanoTherm", "evidence level", "differ", [], ["approved"], [], "EvidenceLevel"),
+    # CMR2022 §7 [121]: phase 1 trial, brain metastases from melanoma, lung, colon and breast cancer, a
+    # phase 2 under way; NH2026 T3: pancreatic cancer Phase I/II (NCT04789486), multiple brain metastases
+    # Phase II (NCT03818386)
+    ("AGuIX", "metastasis site", "agree", ["brain"], [], [], "Organ"),
+    ("AGuIX", "cancer type", "differ", [], ["melanoma", "lung cancer", "colon cancer", "breast cancer"],
+     ["pancreatic cancer"], "CancerType"),
+    ("AGuIX", "evidence level", "partly agree", ["clinical phase II"], ["clinical phase I"],
+     ["clinical phase I/II"], "EvidenceLevel"),
+    # CMR2022 §4 [82]: lung cancer cells in vitro; NH2026 l.608-610 [179]: in vitro; T1 [179]: lung cancer,
+    # in vitro/in vivo (preclinical)
+    ("VP16-LDH", "cancer type", "agree", ["lung cancer"], [], [], "CancerType"),
+    ("VP16-LDH", "evidence level", "partly agree", ["in vitro"], [], ["in vivo (animal)"], "EvidenceLevel"),
+    # CMR2022 §8 [124]: FDA approval (1995), no cancer type named; NH2026 l.542-543 [164], T1, T2: FDA/EMA
+    # approved, metastatic breast cancer
+    ("Doxil", "evidence level", "agree", ["approved"], [], [], "EvidenceLevel"),
+    ("Doxil", "cancer type", "only NH2026", [], [], ["breast cancer"], "CancerType"),
+])
+def test_where_the_two_reviews_agree_and_differ(real_store, system, axis, verdict, both, only_cmr, only_nh,
+                                                kind):
+    """For a system in both reviews, what does each review say on an axis, and do they agree?"""
+    rows = [r for r in KG(real_store).query("review-differences", axis=axis).rows
+            if r["formulation_iri"] == entity(real_store, system).value]
+    assert len(rows) == 1, rows
+    row = rows[0]
+    assert row["agreement"] == verdict, row
+    for column, expected in (("both", both), ("only_first", only_cmr), ("only_second", only_nh)):
+        listed = set(row.get(column, "").split("; ")) - {""}
+        wanted = {label(real_store, entity(real_store, name, kind)) for name in expected}
+        assert wanted <= listed, f"{system} {axis} {column}: {sorted(wanted - listed)} missing from {row}"
+
+
+def test_review_differences_cover_exactly_the_shared_systems(real_store):
+    """Every system in both reviews, and only those, gets a reconciliation."""
+    assert named(real_store, "review-differences", "formulation") \
+        == named(real_store, "systems-by-source", "formulation", shared="true")
+
+
 # =====================================================================================================
 # provenance
 # =====================================================================================================

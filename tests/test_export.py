@@ -107,23 +107,69 @@ def _tsv(data: bytes) -> list[dict[str, str]]:
 def test_kgx_nodes_and_edges(export, query_store):
     folder = export("kgx", "kgx")
     nodes, edges = _tsv((folder / "nodes.tsv").read_bytes()), _tsv((folder / "edges.tsv").read_bytes())
+    prefixes = json.loads((folder / "prefix-map.json").read_text())
     ids = [n["id"] for n in nodes]
     assert ids == sorted(ids) and len(ids) == len(set(ids))
-    assert all(n["category"].startswith("biolink:") for n in nodes)
+    assert all(n["category"].startswith("biolink:") and "|" not in n["category"] for n in nodes)
+    # every id is a declared prefix + local name, expanding to the node's IRI
+    assert all(prefixes[n["id"].split(":")[0]] + n["id"].split(":", 1)[1] == n["iri"] for n in nodes)
     by_id = {n["id"]: n for n in nodes}
-    assert by_id["target:cxcr4"]["category"] == "biolink:BiologicalEntity"
-    assert by_id["agent:amd3100"]["synonym"] == "plerixafor"
-    assert by_id["form:fixture-gold"]["category"] == "biolink:ChemicalMixture"
+    assert by_id["nmkg.target:cxcr4"]["category"] == "biolink:NamedThing"  # no HGNC identifier in the fixture
+    assert by_id["nmkg.agent:amd3100"]["synonym"] == "plerixafor"
+    assert by_id["nmkg.agent:amd3100"]["category"] == "biolink:SmallMolecule"  # the most specific class
+    assert by_id["nmkg.formulation:fixture-gold"]["category"] == "biolink:Drug"
+    assert by_id["nmkg.source:CMR2022"]["xref"] == "doi:10.1007/s10555-022-10025-7"
     assert all(e["subject"] in by_id and e["object"] in by_id for e in edges)
     assert all(e["predicate"].startswith("biolink:") and e["original_predicate"] for e in edges)
-    involved = next(e for e in edges if (e["subject"], e["original_predicate"], e["object"])
-                    == ("target:cxcr4", "nmo:involvedIn", "step:extravasation"))
-    assert involved["predicate"] == "biolink:participates_in"
+    assert all(e["id"].startswith("urn:uuid:") for e in edges) and len({e["id"] for e in edges}) == len(edges)
+    by_triple = {(e["subject"], e["original_predicate"], e["object"]): e for e in edges}
+    involved = by_triple["nmkg.target:cxcr4", "nmo:involvedIn", "nmkg.step:extravasation"]
+    assert involved["predicate"] == "biolink:actively_involved_in"
     assert involved["citations"] == "NH2026 l.160-165 [9, 45]"  # from the reified statement
     assert involved["publications"] == "doi:10.1039/D6NH00023A"
-    study = next(e for e in edges if e["subject"] == "study:fixture-3" and e["object"] == "organ:bone")
+    gold = "nmkg.formulation:fixture-gold"
+    assert by_triple[gold, "nmo:hasCargo", "nmkg.agent:doxorubicin"]["predicate"] \
+        == "biolink:has_active_ingredient"
+    assert by_triple[gold, "nmo:hasLigand", "nmkg.agent:amd3100"]["predicate"] == "biolink:has_part"
+    assert by_triple["nmkg.agent:amd3100", "nmo:binds", "nmkg.target:cxcr4"]["predicate"] \
+        == "biolink:directly_physically_interacts_with"
+    study = by_triple["nmkg.study:fixture-3", "nmo:metastasisSite", "nmkg.organ:bone"]
     assert study["citations"] == "CMR2022 §6 [30]"  # the study's own provenance
+    assert study["predicate"] == "biolink:related_to"  # Biolink has no predicate from a study to a site
+    assert by_triple["nmkg.study:fixture-3", "nmo:sourceDocument", "nmkg.source:CMR2022"]["predicate"] \
+        == "biolink:mentioned_by"
     assert to_kgx(query_store.triples()) == to_kgx(reversed(query_store.triples()))
+
+
+def test_kgx_targets_are_as_specific_as_the_graph_allows():
+    """A formulation's target is in direct contact when its ligand binds it, affected when its cargo acts
+    on it, and merely related otherwise; a non-molecular cargo is a part, not an active ingredient."""
+    def iri(family, name):
+        return ox.NamedNode(f"https://w3id.org/nanomet-kg/id/{family}/{name}")
+
+    def nmo(name):
+        return ox.NamedNode(f"https://w3id.org/nanomet-kg/ontology#{name}")
+
+    label, a = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.NamedNode(RDF_TYPE)
+    f, lig = iri("formulation", "f"), iri("agent", "lig")
+    drug, dye = iri("agent", "drug"), iri("agent", "dye")
+    bound, acted, other = iri("target", "bound"), iri("target", "acted"), iri("target", "other")
+    triples = [ox.Triple(f, a, nmo("Formulation")), ox.Triple(lig, a, nmo("TargetingLigand")),
+               ox.Triple(drug, a, nmo("SmallMolecule")), ox.Triple(dye, a, nmo("ImagingAgent")),
+               *[ox.Triple(t, a, nmo("MolecularTarget")) for t in (bound, acted, other)],
+               *[ox.Triple(x, label, ox.Literal(x.value[-4:]))
+                 for x in (f, lig, drug, dye, bound, acted, other)],
+               ox.Triple(f, nmo("hasLigand"), lig), ox.Triple(f, nmo("hasCargo"), drug),
+               ox.Triple(f, nmo("hasCargo"), dye), ox.Triple(lig, nmo("binds"), bound),
+               ox.Triple(drug, nmo("actsOn"), acted),
+               *[ox.Triple(f, nmo("targets"), t) for t in (bound, acted, other)]]
+    edges = _tsv(to_kgx(triples)["edges.tsv"])
+    found = {(e["original_predicate"], e["object"].split(":")[1]): e["predicate"] for e in edges}
+    assert found[("nmo:targets", "bound")] == "biolink:directly_physically_interacts_with"
+    assert found[("nmo:targets", "acted")] == "biolink:affects"
+    assert found[("nmo:targets", "other")] == "biolink:related_to"
+    assert found[("nmo:hasCargo", "drug")] == "biolink:has_active_ingredient"
+    assert found[("nmo:hasCargo", "dye")] == "biolink:has_part"
 
 
 def test_kgx_needs_a_folder_and_stdout_works_for_files(query_store_path, query_store, monkeypatch):

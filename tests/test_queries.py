@@ -19,6 +19,7 @@ REQUIRED_QUERIES = {
     "carriers-mechanisms", "formulations-by-target", "formulations-by-cargo", "targets-by-step",
     "step-coverage", "formulations-by-cancer-and-site", "approved-products", "trials-by-carrier-phase",
     "checkpoint-combinations", "in-vitro-only", "systems-by-source", "provenance", "steps-not-targeted",
+    "review-differences",
 }
 
 
@@ -214,6 +215,26 @@ def test_systems_by_source(graph):
     assert len(graph.query("systems-by-source", shared="false")) == 3
     assert [r["formulation"] for r in graph.query("systems-by-source", only_in="NH2026")] == [
         "Fixture liposome", "Fixture micelle"]
+
+
+def test_review_differences(graph):
+    """The gold rod is the one fixture system in both sources (tests/data/queries/extra.ttl): study 3
+    (CMR2022) and study 4 (NH2026) agree on the cancer only."""
+    result = graph.query("review-differences")
+    assert {r["formulation"] for r in result} == {"Fixture gold rod"}
+    assert table(result, "axis", "agreement", "both", "only_first", "only_second") == [
+        ("evidence level", "differ", None, "in vivo (animal)", "in vitro"),
+        ("cascade step", "differ", None, "extravasation", "micrometastasis and colonization"),
+        ("cancer type", "agree", "breast cancer", None, None),
+        ("mechanism", "differ", None, "immune checkpoint blockade", "photothermal effect"),
+        ("metastasis site", "only CMR2022", None, "bone", None),
+    ]
+    swapped = graph.query("review-differences", first="NH2026", second="CMR2022")
+    assert table(swapped, "axis", "agreement", "only_first", "only_second")[4] == (
+        "metastasis site", "only CMR2022", None, "bone")
+    assert [r["axis"] for r in graph.query("review-differences", verdict="agree")] == ["cancer type"]
+    assert table(graph.query("review-differences", axis="mechanism"), "agreement") == [("differ",)]
+    assert graph.query("review-differences", first="CMR2022", second="CMR2022").rows == []
 
 
 def test_provenance_of_background_and_records(graph):

@@ -37,10 +37,11 @@ CASES = [
     ("checkpoint-combinations", {}), ("in-vitro-only", {"up_to": "in vivo (animal)"}),
     ("systems-by-source", {}), ("provenance", {"node": "CXCR4"}), ("provenance", {"node": "Fixture micelle"}),
     ("search", {"text": "fixture"}),
+    ("review-differences", {}), ("review-differences", {"verdict": "differ"}),
 ]
 # Queries whose ORDER BY leaves no ties on the fixture: the row order must match too.
 TOTAL_ORDER = {"carriers-mechanisms", "step-coverage", "systems-by-source", "targets-by-step",
-               "approved-products"}
+               "approved-products", "review-differences"}
 INJECTIONS = ['x" } ; DROP ALL ; SELECT * { ?s ?p ?o', "x' } INSERT DATA { <a> <b> <c> } #", "{}\\\"}"]
 
 
@@ -62,24 +63,28 @@ def wait_until_up(url: str, seconds: float = 20.0) -> None:
             time.sleep(0.1)
 
 
-@pytest.fixture(scope="module")
-def oxigraph_server(tmp_path_factory, query_store_path):
-    """A real `oxigraph serve` on 127.0.0.1, loaded by `kg push`; yields its query URL."""
+def serve_oxigraph(location, store_path):
+    """A real `oxigraph serve` on 127.0.0.1 (data in ``location``), loaded from the built store at
+    ``store_path`` by `kg push`; yields its query URL (a generator for a fixture)."""
     binary = shutil.which("oxigraph")
     assert binary, "the oxigraph server is needed: pip install oxigraph (it is in the [test] extra)"
     port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph-server")
     process = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         wait_until_up(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D")
-        pushed = CliRunner().invoke(main, ["--store", str(query_store_path), "push",
-                                           f"http://127.0.0.1:{port}/store"])
+        pushed = CliRunner().invoke(main, ["--store", str(store_path), "push", f"http://127.0.0.1:{port}/store"])
         assert pushed.exit_code == 0, pushed.output
         yield f"http://127.0.0.1:{port}/query"
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory, query_store_path):
+    """A real `oxigraph serve` loaded with the query fixture; yields its query URL."""
+    yield from serve_oxigraph(tmp_path_factory.mktemp("oxigraph-server"), query_store_path)
 
 
 @pytest.fixture(scope="module")

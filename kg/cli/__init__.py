@@ -53,6 +53,8 @@ COMMANDS = {
     "gaps": ("kg.cli.analysis_cmds:gaps",
              "White space, weak evidence, unaddressed biology "
              "and validated carrier family → step hypotheses."),
+    "find": ("kg.cli.find_cmds:find",
+             "Find formulations by any combination of axes, without SPARQL."),
     "view": ("kg.cli.view_cmds:view",
              "Write an interactive HTML view: one file that works offline."),
 }

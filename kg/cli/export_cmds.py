@@ -12,7 +12,8 @@ from kg.core.errors import KGError
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "graphml", "kgx"]), required=True,
-              help="Turtle, N-Triples, JSON-LD, GraphML, or KGX (Biolink-style nodes.tsv + edges.tsv).")
+              help="Turtle, N-Triples, JSON-LD, GraphML, or KGX for the Biolink model (nodes.tsv, edges.tsv, "
+                   "prefix-map.json).")
 @click.option("--out", "-o", type=click.Path(path_type=Path),
               help="File to write (for kgx: a folder); default: standard output (not for kgx).")
 @shared_options
@@ -24,7 +25,7 @@ def export(settings, fmt: str, out: Path | None) -> None:
     from kg import export as exporting
 
     if fmt == "kgx" and (out is None or out.is_file()):
-        raise KGError("kgx writes two files: give a folder with --out")
+        raise KGError("kgx writes several files: give a folder with --out")
     if fmt != "kgx" and out is not None and out.is_dir():
         raise KGError(f"--out {out} is a folder: give a file path")
     with settings.open_kg() as graph:

@@ -169,6 +169,24 @@ class KG:
             return self.store.construct(query, bound)
         return self._select(free, bound, limit)
 
+    # ---------------------------------------------------------------- faceted search
+
+    def find(self, *, studies: bool = False, include_strategies: bool = False, limit: int | None = None,
+             **filters) -> Result:
+        """Formulations (or studies) matching filters such as ``target="PD-L1"``, ``step="extravasation"``,
+        ``evidence="in vivo"`` (a value or a list: OR within an axis, AND across);
+        :func:`kg.query.find.find`."""
+        from kg.query.find import find
+
+        return find(self.store, filters, studies=studies, include_strategies=include_strategies, limit=limit)
+
+    def facets(self, axes: str | list[str], *, include_strategies: bool = False, **filters) -> Result:
+        """Each value of ``axes`` (e.g. ``"carrier"``) among the matches of ``filters``, with counts of
+        formulations and studies: :func:`kg.query.find.facets`."""
+        from kg.query.find import facets
+
+        return facets(self.store, axes, filters, include_strategies=include_strategies)
+
 
 def open(store: Path | str | None = None, backend: str | None = None, endpoint: str | None = None,
          sources=None, in_memory: bool | None = None, allow_service: bool = False) -> KG:

@@ -166,8 +166,11 @@ class QueryExecutor:
 
     # ---------------------------------------------------------------- queries
 
-    def run(self, request: Request) -> Answer:
-        """Answer one query within the time limit (general lane first, else the fast lane)."""
+    def run(self, request: Request | str, accept: str = "", explicit_format: str = "") -> Answer:
+        """Answer one query within the time limit (general lane first, else the fast lane); ``request``
+        is a :class:`Request`, or the query text with ``accept`` and ``explicit_format``."""
+        if isinstance(request, str):
+            request = Request(request, accept, explicit_format)
         timeout = self.limits.timeout
         deadline = time.monotonic() + timeout
         lanes: tuple[str, ...] = (GENERAL, FAST) if self.limits.fast_workers else (GENERAL,)

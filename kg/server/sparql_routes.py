@@ -1,5 +1,5 @@
 """The SPARQL 1.1 Protocol endpoint (``/sparql``), the query page (``/query``) and its library
-(``/queries.json``).
+(``/queries.json``), and ``kg find`` as JSON (``/api/find``).
 
 GET ``?query=``, POST form (``application/x-www-form-urlencoded``, ``query=``) or direct
 (``application/sparql-query``, UTF-8). Relative IRIs resolve against the endpoint's own address.
@@ -129,6 +129,14 @@ async def sparql(request: Request) -> Response:
     return await _answer(request, {**params, **urllib.parse.parse_qs(text, keep_blank_values=True)})
 
 
+def find_api(request: Request) -> Response:
+    """``/api/find``: ``kg find`` as JSON (:mod:`kg.server.find_api`), its queries run by the workers."""
+    from kg.server.find_api import find_answer
+
+    explorer = request.app.state.explorer
+    return answer_response(find_answer(explorer.executor, request.url.query))
+
+
 def query_page(request: Request) -> Response:
     return _static(request, "index.html")
 
@@ -155,6 +163,7 @@ ROUTES = [
     Route("/sparql", sparql, methods=["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]),
     Route("/sparql/", sparql, methods=["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]),
     Route("/query", query_page, methods=["GET", "HEAD"]),
+    Route("/api/find", find_api, methods=["GET", "HEAD"]),
     Route("/queries.json", queries_json, methods=["GET", "HEAD"]),
     Route("/static/{name:path}", static, methods=["GET", "HEAD"]),
 ]

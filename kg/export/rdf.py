@@ -1,4 +1,4 @@
-"""``kg export``: the whole graph as Turtle, N-Triples, JSON-LD, GraphML or KGX (Biolink-style TSV).
+"""The whole graph as Turtle, N-Triples, JSON-LD or GraphML, in a canonical order.
 
 Every format is deterministic: triples are sorted, and blank nodes (the reified ``rdf:Statement``\\ s
 that carry the provenance of background biology) get labels derived from a hash of their content, so
@@ -15,26 +15,20 @@ the same graph always gives the same bytes and a change shows up as a small diff
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.core.biolink import BIOLINK_CATEGORY, BIOLINK_PREDICATE, NAMED_THING, RELATED_TO
-from kg.core.prefixes import NMO, PREFIXES, compact, expand
-from kg.core.schema import CITED_REFERENCE, DOI, LINES, SECTION, SHORT_NAME, SOURCE_DOCUMENT
+from kg.core.prefixes import PREFIXES, compact
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SKOS = PREFIXES["skos"]
 RDF = PREFIXES["rdf"]
-FORMATS = ("ttl", "nt", "jsonld", "graphml", "kgx")
-SUFFIX = {"ttl": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "graphml": ".graphml", "kgx": ""}
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -159,100 +153,4 @@ def to_graphml(triples: Iterable[ox.Triple]) -> bytes:
     return out.getvalue()
 
 
-KGX_NODE_COLUMNS = ("id", "category", "name", "description", "synonym", "xref", "iri", "nmo_types")
-KGX_EDGE_COLUMNS = ("id", "subject", "predicate", "object", "original_predicate", "knowledge_level",
-                    "agent_type", "publications", "citations")
-
-
-def _citation(props: dict[str, list[Term]], documents: dict[str, tuple[str, str]]) -> tuple[str, str]:
-    """(DOI CURIE, human citation) of a record or statement with nmo:sourceDocument."""
-    from kg.core.citations import citation
-
-    doc = props.get(expand(SOURCE_DOCUMENT), [None])[0]
-    if doc is None or doc.value not in documents:
-        return "", ""
-    short, doi = documents[doc.value]
-
-    def first(curie: str) -> str | None:
-        values = props.get(expand(curie))
-        return values[0].value if values else None
-
-    refs = ",".join(r.value for r in props.get(expand(CITED_REFERENCE), []))
-    return (f"doi:{doi}" if doi else ""), citation(short, first(SECTION), first(LINES), refs)
-
-
-def _tsv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, columns, delimiter="\t", lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
-
-
-def to_kgx(triples: Iterable[ox.Triple]) -> dict[str, bytes]:
-    """KGX TSV (``nodes.tsv``, ``edges.tsv``): typed, labelled entities of the model as nodes with Biolink
-    categories; links between them as edges with Biolink predicates; reified statements become the
-    ``publications`` / ``citations`` of the edge they describe."""
-    props: dict[Term, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
-    triples = canonical(triples)
-    for t in triples:
-        props[t.subject][t.predicate.value].append(t.object)
-    short_name, doi = expand(SHORT_NAME), expand(DOI)
-    documents = {s.value: (p[short_name][0].value, p.get(doi, [ox.Literal("")])[0].value)
-                 for s, p in props.items() if short_name in p}
-    nodes = {}
-    for subject, p in props.items():
-        classes = [o.value[len(NMO):] for o in p.get(RDF_TYPE, []) if o.value.startswith(NMO)]
-        if not isinstance(subject, ox.NamedNode) or RDFS_LABEL not in p or not classes:
-            continue
-        if subject.value.startswith(NMO):
-            continue  # the ontology's own terms are schema, not data
-        categories = sorted({BIOLINK_CATEGORY.get(c, NAMED_THING) for c in classes})
-        definition = p.get(SKOS + "definition") or p.get(PREFIXES["rdfs"] + "comment") or []
-        nodes[subject.value] = {
-            "id": compact(subject.value), "category": "|".join(categories), "name": p[RDFS_LABEL][0].value,
-            "description": definition[0].value if definition else "",
-            "synonym": "|".join(sorted(a.value for a in p.get(SKOS + "altLabel", []))),
-            "xref": "|".join(sorted(x.value for x in p.get(SKOS + "exactMatch", []))),
-            "iri": subject.value, "nmo_types": "|".join(sorted(f"nmo:{c}" for c in classes)),
-        }
-    sources: dict[tuple[str, str, str], list[tuple[str, str]]] = defaultdict(list)
-    for subject, p in props.items():
-        if isinstance(subject, ox.BlankNode) and RDF + "subject" in p:
-            key = (p[RDF + "subject"][0].value, p[RDF + "predicate"][0].value, p[RDF + "object"][0].value)
-            sources[key].append(_citation(p, documents))
-    edges = []
-    for t in triples:
-        s, p, o = t.subject.value, t.predicate.value, t.object.value
-        if p == RDF_TYPE or s not in nodes or not isinstance(t.object, ox.NamedNode) or o not in nodes:
-            continue
-        original = compact(p)
-        cited = sources.get((s, p, o), [])
-        own = _citation(props[t.subject], documents)
-        edges.append({
-            "id": "nmkg:" + hashlib.sha256(f"{s} {p} {o}".encode()).hexdigest()[:16],
-            "subject": nodes[s]["id"], "predicate": BIOLINK_PREDICATE.get(original, RELATED_TO),
-            "object": nodes[o]["id"], "original_predicate": original,
-            "knowledge_level": "knowledge_assertion", "agent_type": "manual_agent",
-            "publications": "|".join(sorted({d for d, _ in cited + [own] if d})),
-            "citations": "|".join(sorted({c for _, c in cited + [own] if c})),
-        })
-    return {"nodes.tsv": _tsv(KGX_NODE_COLUMNS, sorted(nodes.values(), key=lambda n: n["id"])),
-            "edges.tsv": _tsv(KGX_EDGE_COLUMNS, edges)}
-
-
 WRITERS = {"ttl": to_turtle, "nt": to_ntriples, "jsonld": to_jsonld, "graphml": to_graphml}
-
-
-def export(triples: Iterable[ox.Triple], fmt: str, out: Path) -> list[Path]:
-    """Write the graph in ``fmt`` to ``out`` (a file; for KGX a folder of two files); return the files."""
-    if fmt == "kgx":
-        out.mkdir(parents=True, exist_ok=True)
-        written = []
-        for name, data in to_kgx(triples).items():
-            (out / name).write_bytes(data)
-            written.append(out / name)
-        return written
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(WRITERS[fmt](triples))
-    return [out]
