@@ -259,3 +259,30 @@ def test_identifiers_of_trials_and_reviews_are_links(client):
     review = client.get("/id/source/NH2026", headers=HTML).text
     doi = '<a class="identifier" href="https://doi.org/10.1039/D6NH00023A">doi:10.1039/D6NH00023A</a>'
     assert doi in review
+
+
+def test_the_find_page_narrows_and_downloads(client, real_store):
+    graph = KG(real_store)
+    page = client.get("/find", params={"target": "target:cxcr4"}, headers=HTML)
+    assert page.status_code == 200
+    expected = graph.find(target="target:cxcr4")
+    assert f"{expected.total} formulations" in text_of(page.text)
+    hrefs = set(re.findall(r'href="(/id/formulation/[^"]+)"', page.text))
+    assert {"/id/" + r["formulation_iri"].removeprefix(ID) for r in expected.rows} <= hrefs
+    # another axis counts under the filter; the filtered axis keeps its alternatives (counted without it)
+    carriers = {r["value"]: r["formulations"] for r in graph.facets("carrier", target="target:cxcr4").rows}
+    shown = dict(re.findall(r'name="carrier" value="[^"]+">\s*(.+?) <span class="count">(\d+)</span>',
+                            page.text))
+    assert {html.unescape(k): int(v) for k, v in shown.items()} == carriers
+    assert re.search(r'name="target" value="target:cxcr4" checked>', page.text)
+    assert 'name="target" value="target:cd44">' in page.text
+    narrower = client.get("/find", params={"target": "target:cxcr4", "source": "src:CMR2022"}, headers=HTML)
+    fewer = graph.find(target="target:cxcr4", source="src:CMR2022").total
+    assert fewer < expected.total and f"{fewer} formulation" in text_of(narrower.text)
+    download = client.get("/find.csv", params={"target": "target:cxcr4"})
+    assert download.headers["content-type"].startswith("text/csv")
+    header, rows = expected.table(iris=True, full_iris=True)
+    lines = download.text.splitlines()
+    assert lines[0] == ",".join(header) and len(lines) == len(rows) + 1
+    bad = client.get("/find", params={"target": "CXCR5"}, headers=HTML)
+    assert bad.status_code == 400 and "did you mean" in bad.text

@@ -35,7 +35,8 @@ COMMANDS = {
                "(nmo:, target:, …) are predefined."),
     "serve": ("kg.cli.serve_cmds:serve",
               "Serve the built store: the explorer at / (entity pages at each IRI's path, search, "
-              "overviews, questions), a read-only SPARQL 1.1 endpoint at /sparql and a query page at /query."),
+              "overviews, questions), a read-only SPARQL 1.1 endpoint at /sparql and a query page at "
+              "/query."),
     "export": ("kg.cli.export_cmds:export",
                "Export the whole graph, deterministically (sorted, stable blank-node labels): "
                "diffs stay readable."),

@@ -31,7 +31,7 @@ def create_app(explorer):
     from starlette.exceptions import HTTPException
     from starlette.middleware import Middleware
 
-    from kg.server import entity_routes, overview_routes, page_routes, sparql_routes
+    from kg.server import entity_routes, find_routes, overview_routes, page_routes, sparql_routes
     from kg.server.responses import CommonHeaders, text_error
 
     async def http_error(request, exc: HTTPException):
@@ -41,7 +41,8 @@ def create_app(explorer):
     async def not_found(request, exc):
         return page_routes.not_found(request)
 
-    routes = [*sparql_routes.ROUTES, *page_routes.ROUTES, *entity_routes.ROUTES, *overview_routes.ROUTES]
+    routes = [*sparql_routes.ROUTES, *page_routes.ROUTES, *entity_routes.ROUTES, *overview_routes.ROUTES,
+              *find_routes.ROUTES]
     app = Starlette(routes=routes, middleware=[Middleware(CommonHeaders)],
                     exception_handlers={404: not_found, HTTPException: http_error})
     app.state.explorer = explorer

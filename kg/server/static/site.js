@@ -79,5 +79,11 @@
     input.addEventListener("blur", () => setTimeout(close, 150));
   }
   document.querySelectorAll("input[data-complete]").forEach(attach);
+  // forms that narrow as you tick (the find page): submit on every change of a checkbox
+  document.querySelectorAll("form[data-autosubmit]").forEach((form) => {
+    form.addEventListener("change", (event) => {
+      if (event.target.type === "checkbox") form.submit();
+    });
+  });
   document.body.dataset.ready = "true";
 })();
