@@ -134,6 +134,7 @@ def page_times(port: int, entities: dict[str, list[str]], rounds: int = 5) -> di
         "search page": ["/search?q=syn", "/search?q=cxcr4", "/search?q=liposome"],
         "completion /api/complete": ["/api/complete?q=cx", "/api/complete?q=lipo", "/api/complete?q=syn-t1"],
         "heatmap /overview/carrier-step": ["/overview/carrier-step"],
+        "find page /find": ["/find", "/find?status=approved", "/find?evidence=in%20vivo&source=both"],
         "questions /questions": ["/questions"],
     }
     out: dict = {"overview_first": {"status": cold_status, "ready_after_s": ready}}
