@@ -4,7 +4,8 @@ templates, the static files and results computed once per store (cached by its f
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,6 +21,7 @@ STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; ch
 VIS_NETWORK = ("pyvis", "lib/vis-9.1.2/vis-network.min.js")
 VIS_NETWORK_NAME = "vendor/vis-network.min.js"
 SPARQL_THREADS = 64    # /sparql requests waiting for a query worker at once (threads)
+RECENT = 64            # answers remembered per kind of page (e.g. the find page's filter sets)
 
 
 def static_files() -> dict[str, tuple[str, bytes]]:
@@ -62,6 +64,7 @@ class Explorer:
         self._cache: dict[tuple[str, str], Any] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._running: set[str] = set()
+        self._recent: dict[str, OrderedDict] = {}
         self._failed: dict[str, Exception] = {}
         self._lock = threading.Lock()
         self.executor = QueryExecutor(self.store_path, limits, in_memory)
@@ -77,6 +80,21 @@ class Explorer:
             if key not in self._cache:
                 self._cache[key] = compute()
         return self._cache[key]
+
+    def recent(self, name: str, key: Hashable, compute: Callable[[], T], size: int = RECENT) -> T:
+        """``compute()`` for ``key``, remembered for the ``size`` most recently asked keys of ``name``
+        (the store does not change while it is served)."""
+        with self._lock:
+            table = self._recent.setdefault(name, OrderedDict())
+            if key in table:
+                table.move_to_end(key)
+                return table[key]
+        value = compute()
+        with self._lock:
+            table[key] = value
+            while len(table) > size:
+                table.popitem(last=False)
+        return value
 
     def pending(self, name: str, compute: Callable[[], T]) -> T | None:
         """Like :meth:`cached`, but never waits: the value if it is ready, else None while ``compute()``
@@ -106,8 +124,9 @@ class Explorer:
 
     def warm(self) -> threading.Thread:
         """Compute in the background what the first visitors would otherwise wait for: the class labels,
-        the name index, the summary and the overviews (seconds at a million triples)."""
-        from kg.server import entity_routes, overview_routes, page_routes
+        the name index, the summary, the overviews and the unfiltered find page (minutes at a million
+        triples)."""
+        from kg.server import entity_routes, find_routes, overview_routes, page_routes
 
         def run() -> None:
             try:
@@ -115,6 +134,7 @@ class Explorer:
                 page_routes.name_index(self)
                 self.cached("summary", lambda: page_routes.summary(self))
                 self.cached("overview", lambda: overview_routes.compute(self.store))
+                find_routes.find_data(self, {}, False)  # the find page before any filter
             except Exception:  # noqa: BLE001 (a page that needs it computes it again and reports the error)
                 pass
 
