@@ -33,9 +33,16 @@ def serve(settings, host: str, port: int, timeout: float, max_rows: int, workers
     GET and POST (form or application/sparql-query); results as JSON, XML, CSV or TSV (Accept header
     or format=…), graphs as Turtle, N-Triples, RDF/XML or JSON-LD. Updates are refused.
     """
+    import signal
+
     from kg.server.app import make_server
     from kg.server.executor import Limits
 
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    # uvicorn stops gracefully on SIGTERM, then raises it again: as Ctrl-C, so that the workers are closed
+    signal.signal(signal.SIGTERM, stop)
     server = make_server(settings.store, host, port, Limits(timeout, max_rows, workers), quiet, in_memory,
                          warm=True)
     click.echo(f"serving {settings.store}\n  explorer:        {server.url}/\n"
