@@ -126,3 +126,14 @@ def test_a_taken_port_is_one_clear_line(query_store_path, tmp_path):
     assert run.stderr.strip().splitlines() == [
         f"error: cannot listen on 127.0.0.1:{port}: Address already in use; choose another --port "
         "(0: any free port)"]
+
+
+def test_an_entity_iri_dereferences_as_turtle_over_http(server):
+    """What `curl -H 'Accept: text/turtle' http://127.0.0.1:PORT/id/target/cd44` gets."""
+    import rdflib
+
+    status, headers, body = request(server, "GET", "/id/target/cd44", Accept="text/turtle")
+    assert status == 200 and headers["content-type"].startswith("text/turtle")
+    graph = rdflib.Graph().parse(data=body, format="turtle")
+    assert (rdflib.URIRef("https://w3id.org/nanomet-kg/id/target/cd44"), rdflib.RDFS.label,
+            rdflib.Literal("CD44")) in graph
