@@ -20,6 +20,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("kg.store",),
     ("kg.analysis",),
     ("kg.build", "kg.query"),
+    ("kg.curate",),
     ("kg.export", "kg.views"),
     ("kg.server",),
     ("kg.cli",),

@@ -58,6 +58,9 @@ COMMANDS = {
              "Find formulations by any combination of axes, without SPARQL."),
     "view": ("kg.cli.view_cmds:view",
              "Write an interactive HTML view: one file that works offline."),
+    "curate": ("kg.cli.curate_cmds:curate",
+               "Add studies from tables (TSV, CSV, YAML) instead of Turtle, and export the graph's studies "
+               "as one."),
 }
 
 

@@ -10,10 +10,12 @@ def citation(doc: str, section: str | None, lines: str | None, refs: str | None)
     'CMR2022 §4 [78]'
     >>> citation("NH2026", "Table 1", "731", "164,12")
     'NH2026 Table 1 l.731 [12, 164]'
+    >>> citation("Illustration2099", "Figure 2", None, None)
+    'Illustration2099 Figure 2'
     """
     where = []
     if section:
-        where.append(section if section.startswith("Table") else f"§{section}")
+        where.append(f"§{section}" if section[:1].isdigit() else section)  # §4, but Table 2, Figure 3
     if lines:
         where.append(f"l.{lines}")
     numbers = sorted({int(r) for r in refs.split(",") if r}) if refs else []

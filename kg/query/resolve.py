@@ -120,6 +120,57 @@ def _check_iri(store: Store, iri: str, original: str, classes: tuple[str, ...]) 
     return node
 
 
+class NameIndex:
+    """The names of the entities of ``classes`` (nmo local names such as ``"Target"``, subclasses
+    included; every entity if none), read with one query on the first lookup, to resolve many names:
+    ``kg curate import`` resolves every cell of a table against a few of these."""
+
+    def __init__(self, store: Store, classes: tuple[str, ...] = ()):
+        self.store = store
+        self.classes = tuple(classes)
+        self._candidates: list[Candidate] | None = None
+        self._by_key: dict[str, list[Candidate]] = {}
+
+    def _load(self) -> tuple[list[Candidate], dict[str, list[Candidate]]]:
+        """The candidates, and the same by normalised name (read on first use)."""
+        if self._candidates is None:
+            self._candidates = _names(self.store, self.classes)
+            for c in self._candidates:
+                self._by_key.setdefault(normalize_name(c.name), []).append(c)
+        return self._candidates, self._by_key
+
+    @property
+    def candidates(self) -> list[Candidate]:
+        return self._load()[0]
+
+    def lookup(self, name: str) -> set[str]:
+        """IRIs of the entities a name (not a CURIE) matches: by label if any, else by alt label."""
+        matches = self._load()[1].get(normalize_name(name), [])
+        by_label = {c.node for c in matches if c.kind == "label"}
+        return by_label or {c.node for c in matches}
+
+    def resolve(self, name: str) -> ox.NamedNode:
+        """The one entity called ``name`` (label, alt label, CURIE or IRI); see :func:`resolve`."""
+        name = name.strip()
+        if not name:
+            raise QueryError("an empty name names no entity")
+        iri = _as_iri(name)
+        if iri is not None:
+            return _check_iri(self.store, iri, name, self.classes)
+        nodes = self.lookup(name)
+        if len(nodes) == 1:
+            return ox.NamedNode(nodes.pop())
+        scope = _scope(self.classes)
+        if nodes:
+            listed = "\n  ".join(_describe(self.store, sorted(nodes)))
+            raise QueryError(f"{excerpt(name)} is ambiguous{scope}: it names {len(nodes)} entities:\n"
+                             f"  {listed}\n"
+                             "give the CURIE (e.g. target:cxcr4) to pick one")
+        suggestions = _suggestions(name, self.candidates)
+        hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        raise QueryError(f"no entity called {excerpt(name)}{scope}{hint}")
+
+
 def resolve(store: Store, name: str, classes: tuple[str, ...] = ()) -> ox.NamedNode:
     """The one entity called ``name`` (label, alt label, CURIE or IRI), optionally among ``classes``
     (nmo local names such as ``"Target"``; subclasses included).
@@ -127,24 +178,4 @@ def resolve(store: Store, name: str, classes: tuple[str, ...] = ()) -> ox.NamedN
     Raises :class:`QueryError` for an unknown name ("no entity called …; did you mean …") and for an
     ambiguous one (listing the candidates).
     """
-    name = name.strip()
-    if not name:
-        raise QueryError("an empty name names no entity")
-    iri = _as_iri(name)
-    if iri is not None:
-        return _check_iri(store, iri, name, classes)
-    candidates = _names(store, tuple(classes))
-    key = normalize_name(name)
-    matches = [c for c in candidates if normalize_name(c.name) == key]
-    by_label = {c.node for c in matches if c.kind == "label"}
-    nodes = by_label or {c.node for c in matches}
-    if len(nodes) == 1:
-        return ox.NamedNode(nodes.pop())
-    if nodes:
-        listed = "\n  ".join(_describe(store, sorted(nodes)))
-        raise QueryError(f"{excerpt(name)} is ambiguous{_scope(classes)}: it names {len(nodes)} entities:\n"
-                         f"  {listed}\n"
-                         "give the CURIE (e.g. target:cxcr4) to pick one")
-    suggestions = _suggestions(name, candidates)
-    hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
-    raise QueryError(f"no entity called {excerpt(name)}{_scope(classes)}{hint}")
+    return NameIndex(store, tuple(classes)).resolve(name)
