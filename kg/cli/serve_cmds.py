@@ -20,8 +20,9 @@ from kg.cli.options import LocalCommand, shared_options
               help="Queries that may run at once for up to --timeout (one process each); two more "
                    "processes answer short queries while these are busy.")
 @click.option("--in-memory/--on-disk", "in_memory", default=None,
-              help="Workers load the graph into memory (fastest queries; ~750 bytes per triple per worker) "
-                   "or query the on-disk store. Default: in memory up to 200,000 triples.")
+              help="The server and its query workers load the graph into memory (fastest pages and queries; "
+                   "~750 bytes per triple per process) or query the on-disk store. Default: in memory up to "
+                   "200,000 triples.")
 @click.option("--quiet", is_flag=True, help="Do not log requests.")
 @shared_options
 @click.pass_obj
