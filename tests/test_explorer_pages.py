@@ -63,8 +63,9 @@ def test_an_entity_page_shows_facts_sources_and_studies(client):
     assert re.search(r"involved in … .*extravasation cascade step — NH2026 l\.197-202 \[53, 54\] "
                      r"doi:10\.1039/D6NH00023A", text)
     assert '<a href="/id/step/extravasation" class="ref">extravasation</a>' in page
-    # the formulations that target it, in the other direction
-    assert re.search(r"… targets CXCR4 3 .*CXCR4-targeted metallo-nanodrugs formulation", text)
+    # the formulations that target it, in the other direction, cited where their studies describe them
+    assert re.search(r"… targets CXCR4 3 .*CXCR4-targeted metallo-nanodrugs formulation — "
+                     r"NH2026 l\.873-879 \[235\] doi:10\.1039/D6NH00023A in vivo \(animal\)", text)
     # its studies, with evidence and citation: NH2026 l.873-879 [235], in vivo (BALB/c mice)
     assert re.search(r"CXCR4-targeted metallo-nanodrugs against breast cancer growth and lung metastasis "
                      r"\(NH2026 l\.873-879\) study .*NH2026 l\.873-879 \[235\] doi:10\.1039/D6NH00023A "
