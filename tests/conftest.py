@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import socket
+import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -89,6 +93,33 @@ def query_store_path(tmp_path_factory, query_sources) -> Path:
 @pytest.fixture
 def query_store(query_store_path):
     yield from _opened(query_store_path)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """Headless Chromium through chromedriver, network blocked but loopback (tests/webdriver.py)."""
+    from webdriver import WebDriver, binary
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    driver = subprocess.Popen([binary("chromedriver", "chromium-driver"), f"--port={port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/status", timeout=1).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "chromedriver did not start"
+            time.sleep(0.1)
+    session = WebDriver(url, binary("chromium", "chromium-browser", "google-chrome"),
+                        str(tmp_path_factory.mktemp("chromium-profile")))
+    yield session
+    session.quit()
+    driver.terminate()
+    driver.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

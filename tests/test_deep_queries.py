@@ -120,6 +120,7 @@ def test_running_endpoint_keeps_its_workers(query_store_path):
     server = make_server(query_store_path, port=0, limits=Limits(timeout=20, workers=1), quiet=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
+        assert server.executor.ready(30)  # the workers start in the background
         pids = [w.process.pid for w in server.executor._workers]
         url = server.url + "/sparql"
         for kind in KINDS:  # 10,000 levels: within the request size cap, deep enough to crash the parser

@@ -33,8 +33,9 @@ COMMANDS = {
                "Run a free SPARQL query (TEXT, or --file); the project prefixes "
                "(nmo:, target:, …) are predefined."),
     "serve": ("kg.cli.serve_cmds:serve",
-              "Serve the built store as a read-only SPARQL 1.1 endpoint at /sparql, "
-              "with a query page at /."),
+              "Serve the built store: the explorer at / (entity pages at each IRI's path, search, "
+              "overviews, questions), a read-only SPARQL 1.1 endpoint at /sparql and a query page at "
+              "/query."),
     "export": ("kg.cli.export_cmds:export",
                "Export the whole graph, deterministically (sorted, stable blank-node labels): "
                "diffs stay readable."),

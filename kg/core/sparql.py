@@ -257,7 +257,7 @@ def service_call(query: str) -> int | None:
     return next((i for i, token in _tokens(query) if token == "SERVICE"), None)
 
 
-def _refuse_service(query: str, prefixes: dict[str, str]) -> None:
+def _refuse_service(query: str, prefixes: dict[str, str], base_iri: str | None = None) -> None:
     """Refuse a ``SERVICE`` call, before Oxigraph parses the query (parsing evaluates an ASK, and starts a
     SELECT: a SERVICE call would already go out).
 
@@ -280,15 +280,17 @@ def _refuse_service(query: str, prefixes: dict[str, str]) -> None:
         raise QueryError(f"{SERVICE_REFUSED} (line {line}, column {column})")
     renamed = {_SERVICE_WORD.sub("zervice", k): v for k, v in prefixes.items()}
     try:
-        ox.Store().query(_SERVICE_WORD.sub("zervice", query), prefixes=renamed)
+        ox.Store().query(_SERVICE_WORD.sub("zervice", query), prefixes=renamed, base_iri=base_iri)
     except SyntaxError as err:
         raise _syntax_error(query, err) from None
 
 
-def check_syntax(query: str, prefixes: Mapping[str, str] | None = None, allow_service: bool = False) -> None:
+def check_syntax(query: str, prefixes: Mapping[str, str] | None = None, allow_service: bool = False,
+                 base_iri: str | None = None) -> None:
     """Parse the query (as Oxigraph does, without data) and raise :class:`SparqlSyntaxError` with the
     parser's message, line and column, and the offending line marked. Updates, brackets nested deeper than
-    :data:`MAX_NESTING` and (unless ``allow_service``) ``SERVICE`` are refused before parsing.
+    :data:`MAX_NESTING` and (unless ``allow_service``) ``SERVICE`` are refused before parsing. Relative
+    IRIs resolve against ``base_iri``; without one they are an error.
 
     >>> check_syntax("SELECT ?x WHERE { ?x ?y }")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
@@ -310,11 +312,11 @@ def check_syntax(query: str, prefixes: Mapping[str, str] | None = None, allow_se
     check_nesting(query)
     prefixes = dict(prefixes or {})
     if not allow_service:
-        _refuse_service(query, prefixes)
+        _refuse_service(query, prefixes, base_iri)
     elif "service" in query.lower():
         return  # parsing here would already call the service: the engine that runs it reports errors
     try:
-        ox.Store().query(query, prefixes=prefixes)
+        ox.Store().query(query, prefixes=prefixes, base_iri=base_iri)
     except SyntaxError as err:
         raise _syntax_error(query, err) from None
 

@@ -40,6 +40,20 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Request:
+    """One SPARQL Protocol query: the text, how the answer is asked for (Accept header, ``format=``),
+    the base IRI relative IRIs resolve against, and the protocol's dataset (``default-graph-uri`` and
+    ``named-graph-uri``: graphs of the store; one it lacks is empty, nothing is fetched)."""
+
+    query: str
+    accept: str = ""
+    explicit_format: str = ""
+    base_iri: str | None = None
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Format:
     name: str
     media_type: str
@@ -62,12 +76,12 @@ GRAPH_FORMATS = (
 )
 _RESULTS_FORMAT = {"xml": ox.QueryResultsFormat.XML, "csv": ox.QueryResultsFormat.CSV,
                    "tsv": ox.QueryResultsFormat.TSV}
-_RDF_FORMAT = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML,
+RDF_FORMAT = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML,
                "jsonld": ox.RdfFormat.JSON_LD}
 FORMAT_ALIASES = {"ttl": "turtle", "n-triples": "nt", "ntriples": "nt", "json-ld": "jsonld", "rdf": "rdfxml"}
 
 
-def _accept_ranges(accept: str) -> list[str]:
+def accept_ranges(accept: str) -> list[str]:
     """Media ranges of an Accept header, best first (stable for equal q)."""
     ranges = []
     for position, part in enumerate(accept.split(",")):
@@ -95,7 +109,7 @@ def negotiate(accept: str, formats: tuple[Format, ...], explicit: str = "") -> F
         found = next((f for f in formats if f.name == name), None)
         if found is not None:
             return found
-    ranges = _accept_ranges(accept) or ["*/*"]
+    ranges = accept_ranges(accept) or ["*/*"]
     for media in ranges:
         if media in ("*/*", "*"):
             return formats[0]
@@ -115,15 +129,32 @@ def _too_large(max_rows: int, what: str) -> Answer:
                              "(or start `kg serve` with a larger --max-rows)")
 
 
-def evaluate(store: ox.Store, query: str, accept: str = "", explicit_format: str = "",
+def _dataset(request: Request) -> dict:
+    """pyoxigraph's dataset arguments for the protocol's ``default-graph-uri`` / ``named-graph-uri``."""
+    if not (request.default_graphs or request.named_graphs):
+        return {}
+    # as with FROM / FROM NAMED: naming only one kind leaves the other empty
+    return {"default_graph": [ox.NamedNode(g) for g in request.default_graphs],
+            "named_graphs": [ox.NamedNode(g) for g in request.named_graphs]}
+
+
+def evaluate(store: ox.Store, request: Request | str, accept: str = "", explicit_format: str = "",
              max_rows: int = 10_000) -> Answer:
-    """Run one query against ``store`` and serialise the answer as negotiated."""
+    """Run one query against ``store`` and serialise the answer as negotiated (``request``: a
+    :class:`Request`, or the query text with ``accept`` and ``explicit_format``)."""
+    if isinstance(request, str):
+        request = Request(request, accept, explicit_format)
+    query, accept, explicit_format = request.query, request.accept, request.explicit_format
     try:
-        check_syntax(query, PREFIXES)  # refuses updates and SERVICE (never allowed here), and deep nesting
+        # refuses updates and SERVICE (never allowed here), and deep nesting
+        check_syntax(query, PREFIXES, base_iri=request.base_iri)
+        dataset = _dataset(request)
     except QueryError as err:
         return Answer.error(403 if "not allowed" in str(err) else 400, str(err))
+    except ValueError as err:
+        return Answer.error(400, f"not an IRI in default-graph-uri or named-graph-uri: {err}")
     try:
-        result = store.query(query, prefixes=PREFIXES)
+        result = store.query(query, prefixes=PREFIXES, base_iri=request.base_iri, **dataset)
         if isinstance(result, ox.QueryTriples):
             fmt = negotiate(accept, GRAPH_FORMATS, explicit_format)
             if fmt is None:
@@ -134,7 +165,7 @@ def evaluate(store: ox.Store, query: str, accept: str = "", explicit_format: str
                     return _too_large(max_rows, "triples")
                 triples.append(triple)
             prefixes = PREFIXES if fmt.name == "turtle" else None
-            body = ox.serialize(triples, format=_RDF_FORMAT[fmt.name], prefixes=prefixes)
+            body = ox.serialize(triples, format=RDF_FORMAT[fmt.name], prefixes=prefixes)
             return Answer(200, fmt.media_type, body)
         fmt = negotiate(accept, SELECT_FORMATS, explicit_format)
         if fmt is None:

@@ -1,8 +1,8 @@
 """A query worker process (``python -m kg.server.worker STORE MAX_ROWS [auto|memory|disk]``), started by
 :class:`kg.server.executor.QueryExecutor`: it opens the built store read-only (in memory or on disk, see
-:meth:`kg.store.oxigraph_backend.OxigraphStore.open`) and answers
-``(query, accept, format)`` messages on stdin with :class:`kg.server.protocol.Answer` objects on stdout
-(``multiprocessing.connection`` framing) until stdin closes."""
+:meth:`kg.store.oxigraph_backend.OxigraphStore.open`), sends ``"ready"``, then answers
+:class:`kg.server.protocol.Request` messages on stdin with :class:`kg.server.protocol.Answer` objects on
+stdout (``multiprocessing.connection`` framing) until stdin closes."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from multiprocessing.connection import Connection
 def main(argv: list[str] | None = None) -> None:
     from pathlib import Path
 
+    from kg.server.executor import READY
     from kg.server.protocol import evaluate
     from kg.store.oxigraph_backend import OxigraphStore
 
@@ -23,12 +24,13 @@ def main(argv: list[str] | None = None) -> None:
     answers = Connection(os.dup(1), readable=False)
     os.dup2(2, 1)  # anything printed goes to stderr, never into the answer channel
     store = OxigraphStore.open(Path(store_path), in_memory).raw
+    answers.send(READY)
     while True:
         try:
-            query, accept, explicit_format = requests.recv()
+            request = requests.recv()
         except (EOFError, OSError):
             return
-        answers.send(evaluate(store, query, accept, explicit_format, int(max_rows)))
+        answers.send(evaluate(store, request, max_rows=int(max_rows)))
 
 
 if __name__ == "__main__":
