@@ -139,27 +139,26 @@ def test_every_served_query_is_a_select_to_sparqlwrapper(endpoint, query_store):
 
 
 def test_name_completion(endpoint, query_store):
+    """The query page's entity inputs complete with the explorer's /api/complete (one implementation)."""
     base = endpoint.removesuffix("/sparql")
 
     def complete(**params):
         status, _, body = http(base + "/api/complete?" + urllib.parse.urlencode(params, doseq=True))
         return status, json.loads(body) if status == 200 else body.decode()
 
-    status, found = complete(text="cx", **{"class": "Target"})
-    assert status == 200 and found["matches"][0] == {
-        "iri": "https://w3id.org/nanomet-kg/id/target/cxcr4", "curie": "target:cxcr4", "label": "CXCR4",
-        "name": "CXCR4"}
+    status, found = complete(q="cx", type="Target")
+    assert status == 200 and found["matches"][0]["iri"] == "https://w3id.org/nanomet-kg/id/target/cxcr4"
+    assert found["matches"][0]["label"] == "CXCR4"
     # Greek-tolerant, and by alt label: "plerixafor" is AMD3100's
-    assert complete(text="hif-1a", **{"class": "Target"})[1]["matches"][0]["label"] == "HIF-1α"
-    assert complete(text="plerix")[1]["matches"][0] == {
-        "iri": "https://w3id.org/nanomet-kg/id/agent/amd3100", "curie": "agent:amd3100", "label": "AMD3100",
-        "name": "plerixafor"}
-    assert complete(text="cx", **{"class": "Organ"})[1]["matches"] == []
+    assert complete(q="hif-1a", type="Target")[1]["matches"][0]["label"] == "HIF-1α"
+    plerixafor = complete(q="plerix")[1]["matches"][0]
+    assert (plerixafor["label"], plerixafor["matched"]) == ("AMD3100", "plerixafor")
+    assert complete(q="cx", type="Organ")[1]["matches"] == []
     before = len(query_store)
-    assert complete(text='x" } ; DROP ALL ; SELECT * { ?s ?p ?o')[1]["matches"] == []  # a literal
+    assert complete(q='x" } ; DROP ALL ; SELECT * { ?s ?p ?o')[1]["matches"] == []  # a literal
     assert len(query_store) == before
-    status, message = complete(text="cx", limit="many")
-    assert status == 400 and "limit is a number" in message
+    status, message = complete(q="cx", limit="many")
+    assert status == 400 and "limit must be a number" in message
 
 
 def test_parameters_are_bound_by_the_server(endpoint, query_store):

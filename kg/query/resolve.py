@@ -16,7 +16,6 @@ import pyoxigraph as ox
 from kg.core.errors import QueryError, excerpt
 from kg.core.names import normalize_name
 from kg.core.prefixes import NMO, PREFIXES, compact, expand
-from kg.core.sparql import BoundTerm
 from kg.store.base import Store
 
 _CURIE = re.compile(r"^([A-Za-z][\w-]*):(\S*)$")
@@ -40,13 +39,6 @@ SELECT ?node ?label ?type WHERE {
   FILTER NOT EXISTS { ?node a/rdfs:subClassOf ?type }
   OPTIONAL { ?node rdfs:label ?label }
 }"""
-
-COMPLETE_QUERY = """
-SELECT DISTINCT ?node ?name ?kind ?label WHERE {
-  ?node a/rdfs:subClassOf* ?class ; rdfs:label ?label .
-  { ?node rdfs:label ?name BIND("label" AS ?kind) } UNION { ?node skos:altLabel ?name BIND("alt" AS ?kind) }
-  FILTER(isIRI(?node) && CONTAINS(LCASE(STR(?name)), ?probe))
-} LIMIT 1000"""
 
 IS_A_QUERY = "ASK { ?node a/rdfs:subClassOf* ?class }"
 EXISTS_QUERY = "ASK { { ?node ?p ?o } UNION { ?s ?p ?node } }"
@@ -188,41 +180,3 @@ def resolve(store: Store, name: str, classes: tuple[str, ...] = ()) -> ox.NamedN
     ambiguous one (listing the candidates).
     """
     return NameIndex(store, tuple(classes)).resolve(name)
-
-
-@dataclass(frozen=True)
-class Completion:
-    """An entity whose label or alt label contains what was typed: its IRI, CURIE, label and the name
-    that matched."""
-
-    node: str
-    curie: str
-    label: str
-    name: str
-
-
-def complete(store: Store, text: str, classes: tuple[str, ...] = (), limit: int = 20) -> list[Completion]:
-    """Entities (of ``classes``, subclasses included; any class if none) with a label or alt label that
-    contains ``text`` as :func:`kg.core.names.normalize_name` compares names (so ``hif-1a`` finds HIF-1α):
-    exact names first, then names that start with it, then the rest; one entry per entity.
-
-    The store is asked for names containing the longest run of ASCII letters and digits in ``text``
-    (at most 1000), bound as a literal; the finer matching happens here.
-    """
-    key = normalize_name(text)
-    probe = max(re.findall(r"[a-z0-9]+", text.casefold()), key=len, default="")
-    bindings: list[dict[str, BoundTerm]] = [{"class": class_iri(c), "probe": ox.Literal(probe)}
-                                            for c in classes] or [{"class": None, "probe": ox.Literal(probe)}]
-    found: dict[str, tuple[tuple, Completion]] = {}
-    for bound in bindings:
-        for r in store.select(COMPLETE_QUERY, bound)[1]:
-            name = r["name"].value
-            normalized = normalize_name(name)
-            if key not in normalized:
-                continue
-            rank = (0 if normalized == key else 1 if normalized.startswith(key) else 2,
-                    r["kind"].value != "label", len(name), name.casefold())
-            node = r["node"].value
-            if node not in found or rank < found[node][0]:
-                found[node] = (rank, Completion(node, compact(node), r["label"].value, name))
-    return [c for _, c in sorted(found.values(), key=lambda f: (f[0], f[1].node))][:limit]

@@ -3,9 +3,9 @@
 ``/queries.json`` gives each named query's title, description and typed parameters as metadata and its
 SPARQL *without* the header comment (``sparql``; ``example`` has the example or default parameters bound),
 so that SPARQL clients that guess the query form from words in comments read it right.
-``/api/complete?text=cx&class=Target`` lists entities whose names contain the text
-(:func:`kg.query.resolve.complete`); ``/api/bind/<query>?target=CXCR4`` answers the named query's SPARQL
-with the parameters bound as RDF terms (names resolved as on the command line). Both ask the store
+The parameter inputs complete names with the explorer's ``/api/complete?q=cx&type=Target``
+(:mod:`kg.server.completion`); ``/api/bind/<query>?target=CXCR4`` answers the named query's SPARQL
+with the parameters bound as RDF terms (names resolved as on the command line); it asks the store
 through the server's query workers (:class:`kg.server.executor.ExecutorStore`), so the time limit and
 row cap hold.
 """
@@ -20,8 +20,6 @@ from kg.core.prefixes import PREFIXES
 from kg.core.sparql import inject_bindings
 from kg.query.library import NamedQuery
 from kg.store.base import Store
-
-COMPLETIONS = 20
 
 
 def param_metadata(query: NamedQuery) -> list[dict]:
@@ -53,23 +51,6 @@ def library_document(store_path: Path) -> bytes:
                             "lists": list(q.lists), "params": param_metadata(q), "sparql": q.body,
                             "example": inject_bindings(q.body, bound), "example_unbound": unbound})
     return json.dumps({"prefixes": PREFIXES, "queries": entries}, ensure_ascii=False, indent=1).encode()
-
-
-def completions(store: Store, params: dict[str, list[str]]) -> bytes:
-    """``/api/complete``: ``text`` (one), ``class`` (any number of class names), ``limit``."""
-    from kg.query.resolve import complete
-
-    texts = params.get("text", [""])
-    if len(texts) != 1:
-        raise QueryError("give one text=…")
-    classes = tuple(c for value in params.get("class", []) for c in value.split("|") if c)
-    try:
-        limit = max(1, min(int(params.get("limit", [COMPLETIONS])[0]), 100))
-    except ValueError:
-        raise QueryError("limit is a number") from None
-    found = complete(store, texts[0], classes, limit)
-    return json.dumps({"matches": [{"iri": c.node, "curie": c.curie, "label": c.label, "name": c.name}
-                                   for c in found]}, ensure_ascii=False).encode()
 
 
 def bind(store: Store, name: str, params: dict[str, list[str]]) -> bytes:

@@ -118,13 +118,6 @@ def _api(request: Request, answer) -> Response:
     return Response(body, media_type="application/json")
 
 
-def complete_api(request: Request) -> Response:
-    """``/api/complete?text=cx&class=Target``: entities whose names contain the text."""
-    from kg.server.api import completions
-
-    return _api(request, completions)
-
-
 def bind_api(request: Request) -> Response:
     """``/api/bind/<query>?param=value``: a named query's SPARQL with its parameters bound as terms."""
     from kg.server.api import bind
@@ -161,7 +154,6 @@ ROUTES = [
     Route("/query", query_page, methods=["GET", "HEAD"]),
     Route("/api/find", find_api, methods=["GET", "HEAD"]),
     Route("/queries.json", queries_json, methods=["GET", "HEAD"]),
-    Route("/api/complete", complete_api, methods=["GET", "HEAD"]),
     Route("/api/bind/{name}", bind_api, methods=["GET", "HEAD"]),
     Route("/static/{name:path}", static, methods=["GET", "HEAD"]),
 ]

@@ -212,8 +212,8 @@ function renderParams(entry, given) {
 let completing = 0;
 async function complete(param, input, list) {
   const ticket = ++completing;
-  const query = new URLSearchParams({ text: input.value });
-  for (const cls of param.classes) query.append("class", cls);
+  const query = new URLSearchParams({ q: input.value });
+  if (param.classes.length) query.set("type", param.classes.join("|"));
   try {
     const response = await fetch(`/api/complete?${query}`);
     if (!response.ok || ticket !== completing) return;
@@ -224,7 +224,7 @@ async function complete(param, input, list) {
       picked[param.name][match.label] = match.iri;
       const option = document.createElement("option");
       option.value = match.label;
-      option.label = match.name === match.label ? match.curie : `${match.name} · ${match.curie}`;
+      option.label = match.matched ? `${match.matched} · ${match.type_label}` : match.type_label;
       list.appendChild(option);
     }
   } catch (error) {
