@@ -28,9 +28,12 @@ the :class:`kg.query.handle.KG` of ``kg.open()`` (anything with a ``projection()
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from sys import intern
@@ -47,7 +50,7 @@ from kg.core.schema import (
     TYPE_ORDER,
     VOCABULARY_PREDICATES,
 )
-from kg.store.base import Store
+from kg.store.base import Store, Values
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -104,19 +107,21 @@ _MEMORY: dict[tuple[str, bool], nx.MultiDiGraph] = {}
 _MEMORY_SIZE = 8
 
 
-def _value(row, key):
-    term = row.get(key)
-    return term.value if term is not None else None
+def _rows(store: Store, query: str) -> Values:
+    """The rows of ``query`` as tuples of plain values, read in bulk (:meth:`Store.select_values`)."""
+    return store.select_values(query)[1]
 
 
 def _node_types(store: Store) -> dict[str, dict]:
-    _, rows = store.select(NODES_QUERY)
     nodes: dict[str, dict] = {}
-    for r in rows:
-        node = nodes.setdefault(r["node"].value, {"label": r["label"].value, "types": set()})
-        node["types"].add(r["class"].value[len(NMO):])
-        if "rank" in r:
-            node["rank"] = int(r["rank"].value)
+    prefix = len(NMO)
+    for iri, label, cls, rank in _rows(store, NODES_QUERY):
+        node = nodes.get(iri)
+        if node is None:
+            node = nodes[intern(iri)] = {"label": label, "types": set()}
+        node["types"].add(cls[prefix:])
+        if rank is not None:
+            node["rank"] = int(rank)
     for attrs in nodes.values():
         attrs["type"] = next((t for t in TYPE_ORDER if t in attrs["types"]), sorted(attrs["types"])[0])
         attrs["family"] = family_of_type(attrs["type"])
@@ -124,101 +129,144 @@ def _node_types(store: Store) -> dict[str, dict]:
     return nodes
 
 
+@dataclass
+class _Facts:
+    """What the projection's queries found, read once for both projections."""
+
+    nodes: dict[str, dict]
+    edges: list[tuple[str, str, str]]
+    cited: dict[str, str]
+    evidence: dict[str, tuple[int, str]]
+    statement_sources: dict[tuple[str, str, str], list[str]]
+
+
+def _facts(store: Store) -> _Facts:
+    reader = store.bulk_reader()
+    try:
+        return _Facts(_node_types(reader), _entity_edges(reader), _cited_nodes(reader),
+                      _best_evidence(reader), _statement_sources(reader))
+    finally:
+        if reader is not store:
+            reader.close()
+
+
 def build_projection(store: Store, collapse_studies: bool = False) -> nx.MultiDiGraph:
     """Project ``store`` into a fresh ``MultiDiGraph`` (no caching)."""
+    return _project(_facts(store), collapse_studies)
+
+
+def build_projections(store: Store) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph]:
+    """Both projections of ``store`` (with studies, studies collapsed) from one reading of it."""
+    facts = _facts(store)
+    return _project(facts, False), _project(facts, True)
+
+
+def _project(facts: _Facts, collapse_studies: bool) -> nx.MultiDiGraph:
     import networkx as nx
 
-    graph = nx.MultiDiGraph()
-    nodes = _node_types(store)
-    for iri, attrs in nodes.items():
-        graph.add_node(intern(iri), **attrs)
-    cited = _cited_nodes(store)
-    evidence = _best_evidence(store)
-    statement_sources = _statement_sources(store)
-    edges = _entity_edges(store)
-    evaluates = {s: o for s, p, o in edges if p == EVALUATES}
+    nodes, cited, evidence = facts.nodes, facts.cited, facts.evidence
+    evaluates = {s: o for s, p, o in facts.edges if p == EVALUATES}
     described_at: dict[str, set[str]] = {}
     for study, formulation in evaluates.items():
         if study in cited:
             described_at.setdefault(formulation, set()).add(cited[study])
-    for s, p, o in edges:
+    # (subject, object, predicate) → attributes, in the order of the links' first statement
+    edges: dict[tuple[str, str, str], dict] = {}
+    for s, p, o in facts.edges:
         if s not in nodes or o not in nodes:
+            continue
+        if collapse_studies and nodes[o]["type"] == "Study":
             continue
         is_study = nodes[s]["type"] == "Study"
         if collapse_studies and is_study:
             if p in STUDY_PREDICATES and s in evaluates and s in cited:
-                _add_collapsed(graph, evaluates[s], p, o, s, cited[s], evidence.get(s, (0, "")))
+                _collapse(edges, evaluates[s], p, o, s, cited[s], evidence.get(s, (0, "")))
             continue
         if s in cited:
-            sources = [cited[s]]
-            rank, label = evidence.get(s, (0, ""))
-            extra = {"evidence": rank, "evidence_label": label} if is_study else {}
+            attrs = {"pred": p, "sources": [cited[s]]}
+            if is_study:
+                attrs["evidence"], attrs["evidence_label"] = evidence.get(s, (0, ""))
         elif p in VOCABULARY_PREDICATES:
-            sources, extra = [VOCABULARY], {}
+            attrs = {"pred": p, "sources": [VOCABULARY]}
         elif p in COMPOSITION_PREDICATES:
-            sources, extra = sorted(described_at.get(s, ())), {}
+            attrs = {"pred": p, "sources": sorted(described_at.get(s, ()))}
         else:
-            sources, extra = sorted(statement_sources.get((s, p, o), [])), {}
-        graph.add_edge(s, o, key=p, pred=p, sources=sources, **extra)
-    if collapse_studies:
-        graph.remove_nodes_from([n for n, d in graph.nodes(data=True) if d["type"] == "Study"])
+            attrs = {"pred": p, "sources": sorted(facts.statement_sources.get((s, p, o), []))}
+        edges[s, o, p] = attrs
+    graph = nx.MultiDiGraph()
+    with _no_gc():  # millions of new containers: the collector would scan them again and again
+        graph.add_nodes_from((iri, attrs) for iri, attrs in nodes.items()
+                             if not (collapse_studies and attrs["type"] == "Study"))
+        graph.add_edges_from((u, v, p, attrs) for (u, v, p), attrs in edges.items())
     return graph
+
+
+@contextmanager
+def _no_gc():
+    """Pause the cyclic garbage collector (nothing built here holds a cycle)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _entity_edges(store: Store) -> list[tuple[str, str, str]]:
     """(subject, predicate CURIE, object) of every link between entities, in the store's order.
 
-    The strings are interned: an edge's ends are the node's own key string, not a copy per edge; and the
-    query's rows (far larger than these tuples) are gone before the graph is built.
+    The strings are interned: an edge's ends are the node's own key string, not a copy per edge.
     """
-    _, rows = store.select(EDGES_QUERY)
-    return [(intern(r["s"].value), intern(compact(r["p"].value)), intern(r["o"].value)) for r in rows]
+    curie: dict[str, str] = {}
+    found = []
+    for s, p, o in _rows(store, EDGES_QUERY):
+        pred = curie.get(p)
+        if pred is None:
+            pred = curie[p] = intern(compact(p))
+        found.append((intern(s), pred, intern(o)))
+    return found
 
 
 def _cited_nodes(store: Store) -> dict[str, str]:
     """Study, approval or trial IRI → its citation."""
-    _, rows = store.select(CITED_NODES_QUERY)
-    return {r["node"].value: _citation(r) for r in rows}
+    return {node: citation(doc, section, lines, refs) for node, doc, section, lines, refs in
+            _rows(store, CITED_NODES_QUERY)}
 
 
 def _best_evidence(store: Store) -> dict[str, tuple[int, str]]:
     """Study IRI → (rank, label) of the strongest evidence level it states."""
-    _, rows = store.select(EVIDENCE_QUERY)
     best: dict[str, tuple[int, str]] = {}
-    for r in rows:
-        level = (int(r["rank"].value), r["label"].value)
-        best[r["node"].value] = max(best.get(r["node"].value, level), level)
+    for node, rank, label in _rows(store, EVIDENCE_QUERY):
+        level = (int(rank), label)
+        best[node] = max(best.get(node, level), level)
     return best
 
 
 def _statement_sources(store: Store) -> dict[tuple[str, str, str], list[str]]:
     """(subject, predicate CURIE, object) of a reified background statement → its citations."""
-    _, rows = store.select(STATEMENT_SOURCES_QUERY)
     found: dict[tuple[str, str, str], list[str]] = {}
-    for r in rows:
-        found.setdefault((r["s"].value, compact(r["p"].value), r["o"].value), []).append(_citation(r))
+    for s, p, o, doc, section, lines, refs in _rows(store, STATEMENT_SOURCES_QUERY):
+        found.setdefault((s, compact(p), o), []).append(citation(doc, section, lines, refs))
     return found
 
 
-def _citation(row) -> str:
-    return citation(_value(row, "doc"), _value(row, "section"), _value(row, "lines"), _value(row, "refs"))
-
-
-def _add_collapsed(graph, formulation: str, pred: str, obj: str, study: str, source: str,
-                   evidence: tuple[int, str]) -> None:
-    if graph.has_edge(formulation, obj, key=pred):
-        data = graph.edges[formulation, obj, pred]
-        data["studies"].append(study)
-        data["sources"] = sorted(set(data["sources"]) | {source})
-        if evidence > (data["evidence"], data["evidence_label"]):
-            data["evidence"], data["evidence_label"] = evidence
-    else:
-        graph.add_edge(formulation, obj, key=pred, pred=pred, studies=[study], sources=[source],
-                       evidence=evidence[0], evidence_label=evidence[1])
+def _collapse(found: dict[tuple[str, str, str], dict], formulation: str, pred: str, obj: str, study: str,
+              source: str, evidence: tuple[int, str]) -> None:
+    data = found.get((formulation, obj, pred))
+    if data is None:
+        found[formulation, obj, pred] = {"pred": pred, "studies": [study], "sources": [source],
+                                         "evidence": evidence[0], "evidence_label": evidence[1]}
+        return
+    data["studies"].append(study)
+    data["sources"] = sorted(set(data["sources"]) | {source})
+    if evidence > (data["evidence"], data["evidence_label"]):
+        data["evidence"], data["evidence_label"] = evidence
 
 
 def projection(store: Store, collapse_studies: bool = False) -> nx.MultiDiGraph:
-    """The cached projection of ``store``, frozen: rebuilt when the store's fingerprint or this code changes.
+    """The cached projection of ``store``, frozen: rebuilt when the store's fingerprint or this code changes
+    (then both projections are built from one reading of the store, and both cached).
 
     A store without a fingerprint (in memory, rdflib, remote) is projected afresh on every call.
     """
@@ -232,14 +280,30 @@ def projection(store: Store, collapse_studies: bool = False) -> nx.MultiDiGraph:
         return _MEMORY[key]
     cache = _cache_file(store, collapse_studies, fingerprint)
     graph = _read_cache(cache) if cache is not None else None
-    if graph is None:
-        graph = build_projection(store, collapse_studies)
-        if cache is not None:
-            _write_cache(cache, graph)
+    if graph is None:  # both, from one reading of the store: an analysis often needs the other one next
+        both = build_projections(store)
+        save_projections(store, *both)
+        graph = both[collapse_studies]
+    _remember(key, graph)
+    return graph
+
+
+def _remember(key: tuple[str, bool], graph: nx.MultiDiGraph) -> None:
+    import networkx as nx
+
     while len(_MEMORY) >= _MEMORY_SIZE:
         _MEMORY.pop(next(iter(_MEMORY)))
     _MEMORY[key] = nx.freeze(graph)
-    return graph
+
+
+def save_projections(store: Store, full: nx.MultiDiGraph, collapsed: nx.MultiDiGraph) -> None:
+    """Cache both projections of ``store`` (built elsewhere, e.g. by ``kg build`` from the graph it has just
+    validated in memory), so that the first analysis of a new store only reads them."""
+    fingerprint = _fingerprint(store)
+    for collapse, graph in ((False, full), (True, collapsed)):
+        cache = _cache_file(store, collapse, fingerprint) if fingerprint else None
+        if cache is not None:
+            _write_cache(cache, graph)
 
 
 def as_graph(source: GraphSource, collapse_studies: bool = False) -> nx.MultiDiGraph:
@@ -296,7 +360,7 @@ def _cache_file(store: Store, collapse: bool, fingerprint: str) -> Path | None:
 
 def _read_cache(cache: Path) -> nx.MultiDiGraph | None:
     try:
-        with cache.open("rb") as file:  # streamed: no copy of the whole file in memory
+        with cache.open("rb") as file, _no_gc():  # streamed: no copy of the whole file in memory
             return pickle.load(file)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None  # missing or unreadable: rebuild
