@@ -186,8 +186,8 @@ def build(store_path: Path, sources: Sources | None = None, progress: Progress =
                     with ThreadPoolExecutor(max_workers=1) as pool:
                         writing = pool.submit(_write_disk_store, staging, snapshot)
                         report = check(memory, loaded, sources, progress, engine)
+                        graphs = _projections(memory, loaded, progress) if report.ok else None
                         written = writing.result()
-                    graphs = _projections(memory, loaded, progress) if report.ok else None
                     progress(f"wrote the on-disk store ({written:.1f} s, beside the checks)")
                 else:  # one after the other: the in-memory copy is freed before the on-disk store is written
                     report = check(memory, loaded, sources, progress, engine)

@@ -55,15 +55,21 @@ def tsv_values(data: bytes) -> tuple[list[str], Values]:
     r"""(variables, rows of plain values) of SELECT results serialised as SPARQL TSV — read in bulk, much
     faster than a pyoxigraph term object per cell.
 
-    >>> tsv_values(b'?s\t?o\n<http://a>\t"b"\n<http://c>\t\n')
-    (['s', 'o'], [('http://a', 'b'), ('http://c', None)])
+    >>> tsv_values(b'?s\t?o\n<http://a>\t"b"\n<http://c>\t\n<http://d>\t<http://e>\n')
+    (['s', 'o'], [('http://a', 'b'), ('http://c', None), ('http://d', 'http://e')])
+    >>> tsv_values(b'?s\t?o\t?p\n<http://a>\t"2"^^<http://t>\t<http://b>\n')[1]
+    [('http://a', '2', 'http://b')]
     """
     head, _, body = data.decode().partition("\n")
     names = [name[1:] for name in head.split("\t")] if head else []
     lines = body.split("\n")
     if lines[-1] == "":
         lines.pop()  # the last row's line end
-    return names, [tuple(c[1:-1] if c[:1] == "<" else _plain(c) for c in line.split("\t")) for line in lines]
+    iris = len(names) - 1  # a line of IRIs only has this many ">\t<" (a term holds no raw tab), and starts
+    # with "<": then every cell starts with "<" and ends with ">" — an IRI (no other term starts with "<")
+    return names, [tuple(line[1:-1].split(">\t<")) if line[:1] == "<" and line.count(">\t<") == iris
+                   else tuple(c[1:-1] if c[:1] == "<" else _plain(c) for c in line.split("\t"))
+                   for line in lines]
 
 
 def read_manifest(folder: Path) -> dict | None:
