@@ -175,9 +175,10 @@ def _background(graph: nx.MultiDiGraph, nodes: set[str], node_type: str,
     found = set()
     for node in nodes:
         if node not in memo:
+            attrs = graph._node
             memo[node] = _linked(graph, node, TARGET_BIOLOGY_PREDICATES, node_type) | {
                 u for u, keys in graph._pred[node].items()
-                if any(p in keys for p in TARGET_BIOLOGY_PREDICATES) and node_matches(graph._node[u], node_type)}
+                if any(p in keys for p in TARGET_BIOLOGY_PREDICATES) and node_matches(attrs[u], node_type)}
         found |= memo[node]
     return found
 
