@@ -73,32 +73,46 @@ def lift_to_families(graph: nx.MultiDiGraph, *node_types: str) -> nx.MultiDiGrap
     The hierarchies' own skos:broader links and the concepts that are not families are dropped; parallel
     links that now coincide are merged (their ``sources`` and ``studies`` united, best ``evidence`` kept).
     """
+    from kg.analysis.projection_build import fill_graph, no_gc
+
     family_of: dict[str, set[str]] = {}
     for node_type in node_types:
         family_of.update(families(graph, node_type))
-    lifted = graph.__class__()
-    lifted.graph.update(graph.graph)
-    for node, attrs in graph.nodes(data=True):
-        if node not in family_of or family_of[node] == {node}:
-            lifted.add_node(node, **attrs)
-    for u, v, key, attrs in graph.edges(keys=True, data=True):
-        if key == BROADER and u in family_of:
-            continue
-        for a in family_of.get(u, {u}):
-            for b in family_of.get(v, {v}):
-                _merge_edge(lifted, a, b, key, attrs)
+    links: dict[tuple[str, str, str], dict] = {}  # (u, v, key) → attributes, in order of first appearance
+    merged: dict[tuple[str, str, str], dict[str, set[str]]] = {}  # sources and studies of merged links
+    with no_gc():
+        for u, v, key, attrs in graph.edges(keys=True, data=True):
+            if key == BROADER and u in family_of:
+                continue
+            for a in family_of.get(u, {u}):
+                for b in family_of.get(v, {v}):
+                    _merge(links, merged, (a, b, key), attrs)
+        for link, gathered in merged.items():
+            links[link].update((name, sorted(values)) for name, values in gathered.items())
+        lifted = graph.__class__()
+        lifted.graph.update(graph.graph)
+        fill_graph(lifted, ((n, attrs) for n, attrs in graph.nodes(data=True)
+                            if n not in family_of or family_of[n] == {n}),
+                   ((u, v, key, attrs) for (u, v, key), attrs in links.items()))
     return lifted
 
 
-def _merge_edge(graph: nx.MultiDiGraph, u: str, v: str, key: str, attrs: dict) -> None:
-    if not graph.has_edge(u, v, key=key):
-        copied = {k: (list(x) if isinstance(x, list) else x) for k, x in attrs.items()}
-        graph.add_edge(u, v, key=key, **copied)
+def _merge(links: dict[tuple[str, str, str], dict], merged: dict[tuple[str, str, str], dict[str, set[str]]],
+           link: tuple[str, str, str], attrs: dict) -> None:
+    """Add a link's attributes to ``links``, or merge them into the link already there: ``sources`` and
+    ``studies`` gathered in ``merged`` (sorted at the end), the best ``evidence`` kept."""
+    data = links.get(link)
+    if data is None:
+        links[link] = {k: (list(x) if isinstance(x, list) else x) for k, x in attrs.items()}
         return
-    data = graph.edges[u, v, key]
+    gathered = merged.get(link)
+    if gathered is None:
+        gathered = merged[link] = {}
     for name in ("sources", "studies"):
         if name in attrs:
-            data[name] = sorted(set(data.get(name, [])) | set(attrs[name]))
+            if name not in gathered:
+                gathered[name] = set(data.get(name, []))
+            gathered[name].update(attrs[name])
     if "evidence" in attrs:
         theirs = (attrs["evidence"], attrs.get("evidence_label", ""))
         if theirs > (data.get("evidence", 0), data.get("evidence_label", "")):

@@ -158,13 +158,13 @@ def _project(facts: _Facts, collapse_studies: bool) -> nx.MultiDiGraph:
     for key, sources in merged.items():
         edges[key]["sources"] = sorted(sources)
     graph = nx.MultiDiGraph()
-    _fill(graph, ((n, a) for n, a in nodes.items() if not (collapse_studies and n in studies)),
-          ((u, v, p, attrs) for (u, v, p), attrs in edges.items()))
+    fill_graph(graph, ((n, a) for n, a in nodes.items() if not (collapse_studies and n in studies)),
+               ((u, v, p, attrs) for (u, v, p), attrs in edges.items()))
     return graph
 
 
-def _fill(graph: nx.MultiDiGraph, nodes: Iterable[tuple[str, dict]],
-          edges: Iterable[tuple[str, str, str, dict]]) -> None:
+def fill_graph(graph: nx.MultiDiGraph, nodes: Iterable[tuple[str, dict]],
+               edges: Iterable[tuple[str, str, str, dict]]) -> None:
     """Add ``nodes`` and then ``edges`` (u, v, key, attributes; no key twice) to an empty ``graph``, as
     ``add_nodes_from`` and ``add_edges_from`` would — in the same order — but writing NetworkX's adjacency
     dicts directly (a tenth of the time). An edge's attribute dict is taken over, not copied.
@@ -172,7 +172,7 @@ def _fill(graph: nx.MultiDiGraph, nodes: Iterable[tuple[str, dict]],
     >>> import networkx as nx
     >>> ours, theirs = nx.MultiDiGraph(), nx.MultiDiGraph()
     >>> nodes, edges = [("a", {"x": 1}), ("b", {})], [("a", "b", "p", {"w": 1}), ("c", "a", "q", {})]
-    >>> _fill(ours, nodes, edges)
+    >>> fill_graph(ours, nodes, edges)
     >>> theirs.add_nodes_from(nodes); _ = theirs.add_edges_from(edges)
     >>> nx.utils.graphs_equal(ours, theirs), list(ours.pred["a"]) == list(theirs.pred["a"])
     (True, True)

@@ -66,8 +66,10 @@ def whole(graph: nx.MultiDiGraph, max_nodes: int = DEFAULT_MAX_NODES,
 
     # subgraph views, not copies, until the end: lifting copies anyway, and a copy of the collapsed
     # projection costs ~200 MB at 1M triples
-    shown = graph.subgraph(set(graph) - _qualifiers(graph))
-    view = graph.subgraph([n for n in shown if shown.degree(n)])
+    shown = set(graph) - _qualifiers(graph)
+    succ, pred = graph.succ, graph.pred
+    view = graph.subgraph([n for n in graph if n in shown and (not shown.isdisjoint(succ[n])
+                                                               or not shown.isdisjoint(pred[n]))])
     notes = []
     total = len(view)
     if total > max_nodes:
