@@ -21,6 +21,7 @@ A concept with no parent and no children is its own family; the catch-all root i
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING
 
 from kg.core.schema import BROADER
@@ -66,22 +67,28 @@ def families(graph: nx.MultiDiGraph, node_type: str) -> dict[str, set[str]]:
     return found
 
 
-def lift_to_families(graph: nx.MultiDiGraph, *node_types: str) -> nx.MultiDiGraph:
+def lift_to_families(graph: nx.MultiDiGraph, *node_types: str,
+                     within: Collection[str] | None = None) -> nx.MultiDiGraph:
     """A copy of ``graph`` in which every link to a concept of one of ``node_types`` goes to its family
     instead (several hierarchies in one pass: they share no concept).
 
     The hierarchies' own skos:broader links and the concepts that are not families are dropped; parallel
     links that now coincide are merged (their ``sources`` and ``studies`` united, best ``evidence`` kept).
+    ``within``: lift only the subgraph these nodes induce — as ``graph.subgraph(within)`` would, without
+    the cost of reading a large subgraph view's links one by one.
     """
     from kg.analysis.projection_build import fill_graph, no_gc
 
+    links_of = _links(graph, within)
+    if within is not None:
+        graph = graph.subgraph(within)
     family_of: dict[str, set[str]] = {}
     for node_type in node_types:
         family_of.update(families(graph, node_type))
     links: dict[tuple[str, str, str], dict] = {}  # (u, v, key) → attributes, in order of first appearance
     merged: dict[tuple[str, str, str], dict[str, set[str]]] = {}  # sources and studies of merged links
     with no_gc():
-        for u, v, key, attrs in graph.edges(keys=True, data=True):
+        for u, v, key, attrs in links_of:
             if key == BROADER and u in family_of:
                 continue
             for a in family_of.get(u, {u}):
@@ -95,6 +102,20 @@ def lift_to_families(graph: nx.MultiDiGraph, *node_types: str) -> nx.MultiDiGrap
                             if n not in family_of or family_of[n] == {n}),
                    ((u, v, key, attrs) for (u, v, key), attrs in links.items()))
     return lifted
+
+
+def _links(graph: nx.MultiDiGraph, within: Collection[str] | None) -> Iterator[tuple[str, str, str, dict]]:
+    """(u, v, key, attributes) of every link of ``graph``, or of the subgraph ``within`` induces, in the
+    order of the graph's adjacency."""
+    if within is None:
+        yield from graph.edges(keys=True, data=True)
+        return
+    keep, succ = set(within), graph.succ
+    for u in graph.subgraph(keep):
+        for v, keys in succ[u].items():
+            if v in keep:
+                for key, attrs in keys.items():
+                    yield u, v, key, attrs
 
 
 def _merge(links: dict[tuple[str, str, str], dict], merged: dict[tuple[str, str, str], dict[str, set[str]]],

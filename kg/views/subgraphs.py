@@ -51,10 +51,10 @@ def _best_connected(graph: nx.MultiDiGraph, nodes, keep: int, always: Sequence[s
     return list(always) + ranked[:max(keep - len(always), 0)]
 
 
-def _lifted(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy of ``graph`` with carrier types and mechanisms drawn as their families, lifted in one pass
-    (no full intermediate copy: ~250 MB at 1M triples)."""
-    return lift_to_families(graph, *HIERARCHICAL_TYPES)
+def _lifted(graph: nx.MultiDiGraph, within: list[str]) -> nx.MultiDiGraph:
+    """A copy of the subgraph of ``graph`` that ``within`` induces, with carrier types and mechanisms drawn
+    as their families, lifted in one pass (no full intermediate copy: ~250 MB at 1M triples)."""
+    return lift_to_families(graph, *HIERARCHICAL_TYPES, within=within)
 
 
 def whole(graph: nx.MultiDiGraph, max_nodes: int = DEFAULT_MAX_NODES,
@@ -68,12 +68,13 @@ def whole(graph: nx.MultiDiGraph, max_nodes: int = DEFAULT_MAX_NODES,
     # projection costs ~200 MB at 1M triples
     shown = set(graph) - _qualifiers(graph)
     succ, pred = graph.succ, graph.pred
-    view = graph.subgraph([n for n in graph if n in shown and (not shown.isdisjoint(succ[n])
-                                                               or not shown.isdisjoint(pred[n]))])
+    linked = [n for n in graph
+              if n in shown and (not shown.isdisjoint(succ[n]) or not shown.isdisjoint(pred[n]))]
+    view = graph.subgraph(linked)
     notes = []
     total = len(view)
     if total > max_nodes:
-        view = _lifted(view)
+        view = _lifted(graph, linked)
         notes.append(f"{total} nodes are more than the {max_nodes} a view shows: carrier types and "
                      f"mechanisms are drawn as their families ({len(view)} nodes).")
     if len(view) > max_nodes:
