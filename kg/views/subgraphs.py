@@ -46,8 +46,9 @@ def _qualifiers(graph: nx.MultiDiGraph) -> set[str]:
 
 def _best_connected(graph: nx.MultiDiGraph, nodes, keep: int, always: Sequence[str] = ()) -> list[str]:
     """The ``keep`` nodes of ``nodes`` with most neighbours (then by label); ``always`` come first."""
+    pred, succ = graph.pred, graph.succ
     ranked = sorted(set(nodes) - set(always),
-                    key=lambda n: (-len(set(graph.pred[n]) | set(graph.succ[n])), _label(graph, n), n))
+                    key=lambda n: (-len(pred[n].keys() | succ[n].keys()), _label(graph, n), n))
     return list(always) + ranked[:max(keep - len(always), 0)]
 
 
