@@ -1,7 +1,7 @@
 """Betweenness centrality chosen by graph size: exact where that is quick, estimated from pivots above.
 
 Exact betweenness costs one shortest-path search per node (Brandes): well under a second on the curated
-KG (~650 nodes in the hub graph), minutes at 100 k triples (~8 500 nodes) and hours at 1M. Above
+KG (~650 nodes in the hub graph), a minute and a half at 100 k triples (~4 400 nodes), hours at 1M. Above
 :data:`EXACT_UP_TO` nodes it is therefore **estimated** from ``k`` pivot nodes drawn uniformly (Brandes &
 Pich 2007, the estimator of ``networkx.betweenness_centrality(k=…)``): each pivot's dependencies, scaled
 by ``n / k``. Per node, that estimate is an average of ``k`` terms in ``[0, n / (n - 1)]``, so by
@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import networkx as nx
 
-EXACT_UP_TO = 5_000  # nodes of the hub graph: exact betweenness below (the curated KG has ~650)
+EXACT_UP_TO = 2_000  # nodes of the hub graph: exact betweenness up to here (the curated KG has ~650)
 PIVOTS_IGRAPH = 500  # pivots of the estimate above, with igraph installed
 PIVOTS_NETWORKX = 100  # … without it (one NetworkX search costs ~0.7 s at 1M triples)
 CONFIDENCE = 0.95

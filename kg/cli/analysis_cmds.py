@@ -169,7 +169,7 @@ DEGREE_BIAS_NOTE = (
               help="How many nodes (per type with --per-type).")
 @click.option("--per-type", is_flag=True, help="The top nodes of every type.")
 @click.option("--samples", type=click.IntRange(1), metavar="N",
-              help="Estimate betweenness from N pivot nodes with NetworkX [default: exact up to 5,000 nodes, "
+              help="Estimate betweenness from N pivot nodes with NetworkX [default: exact up to 2,000 nodes, "
                    "else estimated from pivots, with igraph if installed; the output says which].")
 @FORMAT_OPTION
 @shared_options
