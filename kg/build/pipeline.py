@@ -186,14 +186,15 @@ def build(store_path: Path, sources: Sources | None = None, progress: Progress =
                     with ThreadPoolExecutor(max_workers=1) as pool:
                         writing = pool.submit(_write_disk_store, staging, snapshot)
                         report = check(memory, loaded, sources, progress, engine)
-                        graphs = _projections(memory, loaded, progress) if report.ok else None
+                        del memory
+                        graphs = _projections(snapshot, loaded, progress) if report.ok else None
                         written = writing.result()
                     progress(f"wrote the on-disk store ({written:.1f} s, beside the checks)")
                 else:  # one after the other: the in-memory copy is freed before the on-disk store is written
                     report = check(memory, loaded, sources, progress, engine)
-                    graphs = _projections(memory, loaded, progress) if report.ok else None
                     del memory
                     written = _write_disk_store(staging, snapshot) if report.ok else 0.0
+                    graphs = _projections(snapshot, loaded, progress) if report.ok else None
                     progress(f"wrote the on-disk store ({written:.1f} s)")
                 report.curated = curated
                 report.timings.update(load=elapsed, snapshot=dumped, disk=written)
@@ -212,15 +213,21 @@ def build(store_path: Path, sources: Sources | None = None, progress: Progress =
     return report
 
 
-def _projections(memory: ox.Store, loaded: LoadedFiles, progress: Progress):
-    """Both projections of a graph above :data:`PROJECT_ABOVE` triples, from the validated graph in memory;
-    None for a smaller one."""
+def _projections(snapshot: bytes, loaded: LoadedFiles, progress: Progress):
+    """Both projections of a graph above :data:`PROJECT_ABOVE` triples; None for a smaller one.
+
+    They are built from the snapshot loaded into memory, as an analysis would build them from the new store
+    (:meth:`OxigraphStore.bulk_reader`): the same graph in the same order, whether cached or not.
+    """
     if len(loaded) <= PROJECT_ABOVE:
         return None
     from kg.analysis.projection import build_projections
 
     started = time.perf_counter()
-    graphs = build_projections(OxigraphStore(memory))
+    copy = ox.Store()
+    copy.load(snapshot, format=ox.RdfFormat.TURTLE)
+    graphs = build_projections(OxigraphStore(copy))
+    del copy
     progress(f"projected the graph for the analyses ({time.perf_counter() - started:.1f} s)")
     return graphs
 
