@@ -163,9 +163,9 @@ def support(graph: GraphSource, axis_name: str, level: str = "leaf") -> dict[str
 
 
 def _linked(graph: nx.MultiDiGraph, node: str, predicates: Iterable[str], node_type: str) -> set[str]:
-    nodes = graph._node  # NetworkX's own dicts, as above
+    nodes, wanted = graph._node, frozenset(predicates)  # NetworkX's own dicts, as above
     return {v for v, keys in graph._succ[node].items()
-            if any(p in keys for p in predicates) and node_matches(nodes[v], node_type)}
+            if not wanted.isdisjoint(keys) and node_matches(nodes[v], node_type)}
 
 
 def _background(graph: nx.MultiDiGraph, nodes: set[str], node_type: str,
@@ -175,10 +175,10 @@ def _background(graph: nx.MultiDiGraph, nodes: set[str], node_type: str,
     found = set()
     for node in nodes:
         if node not in memo:
-            attrs = graph._node
+            attrs, wanted = graph._node, frozenset(TARGET_BIOLOGY_PREDICATES)
             memo[node] = _linked(graph, node, TARGET_BIOLOGY_PREDICATES, node_type) | {
                 u for u, keys in graph._pred[node].items()
-                if any(p in keys for p in TARGET_BIOLOGY_PREDICATES) and node_matches(attrs[u], node_type)}
+                if not wanted.isdisjoint(keys) and node_matches(attrs[u], node_type)}
         found |= memo[node]
     return found
 
