@@ -158,7 +158,7 @@ def hypotheses(graph: GraphSource, collapsed: GraphSource | None = None, damping
     metapaths = metapaths or HYPOTHESIS_METAPATHS
     empty = set(reach(graph, "carrier", "step", level="family", all_rows=True, all_cols=True).empty_cells())
     lifted = lift_to_families(collapsed, "CarrierType")
-    index = PathIndex(lifted)
+    index = PathIndex.of(lifted)
     found: dict[tuple[str, str], Hypothesis] = {}
     for family in sorted({f for f, _ in empty} & set(lifted) - unspecific_nodes(graph)):
         for name, metapath in metapaths.items():
