@@ -18,6 +18,7 @@ import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -39,24 +40,29 @@ COMMANDS = {  # name → kg arguments after --store
     "reach (first after build)": ["reach"],
     "reach (warm)": ["reach"],
     "hubs": ["hubs"],
+    "hubs --samples 100": ["hubs", "--samples", "100"],
     "gaps": ["gaps"],
     "view (whole graph)": ["view", "--out", "{work}/view-{label}.html"],
 }
 GOALS = {"reach (first after build)": ("anchor", 2.0), "reach (warm)": ("anchor", 1.0), "hubs": ("s", 20.0),
          "gaps": ("s", 15.0), "view (whole graph)": ("s", 10.0)}
 PEAK_GOAL_MB = 1536
+TIMEOUT = 150.0  # seconds: a command still running then is stopped and reported as "> TIMEOUT"
 
 
 def run(args: list[str], env: dict) -> tuple[float, float, int, str]:
     """(wall seconds, peak MB, exit code, stdout) of one process."""
     started = time.perf_counter()
-    process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    out = process.stdout.read() if process.stdout else ""
-    err = process.stderr.read() if process.stderr else ""
-    process.wait()
-    code = os.waitstatus_to_exitcode(status)
+    with open(os.devnull, "w") as null, subprocess.Popen(args, env=env, stdout=null, stderr=subprocess.PIPE,
+                                                         text=True) as process:
+        timer = threading.Timer(TIMEOUT, process.kill)
+        timer.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        timer.cancel()
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        err = process.stderr.read() if process.stderr else ""
+    code, out = process.returncode, ""
     if code:
         print(err[-2000:], file=sys.stderr)
     return wall, usage.ru_maxrss / 1024, code, out + err
@@ -112,6 +118,9 @@ def main() -> None:
         cells = []
         for label in labels:
             wall, peak, code, _ = results[label][name]
+            if code and wall >= TIMEOUT:
+                cells += [f"> {TIMEOUT:.0f} s (stopped)", f"≥ {peak:.0f}"]
+                continue
             failed = " (failed)" if code else ""
             cells += [f"{wall:.2f} s ({wall / load:.1f}×){failed}", f"{peak:.0f}"]
         goal = GOALS.get(name)
