@@ -33,7 +33,7 @@ store = ox.Store()
 started = time.perf_counter()
 for path in files:
     store.load(path=str(path), format=ox.RdfFormat.TURTLE)
-print(time.perf_counter() - started, len(store))
+print(time.perf_counter() - started, len(store), file=sys.stderr)
 """
 
 COMMANDS = {  # name → kg arguments after --store
