@@ -47,14 +47,15 @@ COMMANDS = {  # name → kg arguments after --store
 GOALS = {"reach (first after build)": ("anchor", 2.0), "reach (warm)": ("anchor", 1.0), "hubs": ("s", 20.0),
          "gaps": ("s", 15.0), "view (whole graph)": ("s", 10.0)}
 PEAK_GOAL_MB = 1536
-TIMEOUT = 150.0  # seconds: a command still running then is stopped and reported as "> TIMEOUT"
+TIMEOUT = 120.0  # seconds: a command still running then is stopped and reported as "> TIMEOUT"
 
 
-def run(args: list[str], env: dict) -> tuple[float, float, int, str]:
-    """(wall seconds, peak MB, exit code, stdout) of one process."""
+def run(args: list[str], env: dict, cwd: Path | None = None) -> tuple[float, float, int, str]:
+    """(wall seconds, peak MB, exit code, stderr) of one process, run in ``cwd`` (``python -m`` imports from
+    there first)."""
     started = time.perf_counter()
     with open(os.devnull, "w") as null, subprocess.Popen(args, env=env, stdout=null, stderr=subprocess.PIPE,
-                                                         text=True) as process:
+                                                         text=True, cwd=cwd) as process:
         timer = threading.Timer(TIMEOUT, process.kill)
         timer.start()
         _, status, usage = os.wait4(process.pid, 0)
@@ -70,6 +71,7 @@ def run(args: list[str], env: dict) -> tuple[float, float, int, str]:
 
 def anchor(triples: Path, ontology: Path, env: dict) -> float:
     _, _, _, out = run([sys.executable, "-c", ANCHOR, str(ontology), str(triples)], env)
+    print("anchor", out.strip(), file=sys.stderr)
     return float(out.split()[0])
 
 
@@ -97,9 +99,10 @@ def main() -> None:
         store = args.work / f"store-{label}"
         kg = [sys.executable, "-m", "kg", "--store", str(store)]
         found = results[label] = {}
-        found["build"] = run([*kg, "build", "--triples", str(args.triples)], env)
+        code = Path(path).resolve()
+        found["build"] = run([*kg, "build", "--triples", str(args.triples)], env, code)
         for name, rest in COMMANDS.items():
-            found[name] = run([*kg, *(a.format(work=args.work, label=label) for a in rest)], env)
+            found[name] = run([*kg, *(a.format(work=args.work, label=label) for a in rest)], env, code)
             print(label, name, f"{found[name][0]:.2f} s", f"{found[name][1]:.0f} MB", file=sys.stderr)
     anchors.append(anchor(args.triples, ontology, base_env))
     load = statistics.median(anchors)
