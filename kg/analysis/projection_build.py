@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from sys import intern
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kg.analysis.node_types import family_of_type
 from kg.core.citations import citation
@@ -66,9 +66,11 @@ SELECT ?s ?p ?o ?doc ?section ?lines (GROUP_CONCAT(STR(?ref); SEPARATOR=",") AS 
   OPTIONAL { ?st nmo:citedReference ?ref }
 } GROUP BY ?st ?s ?p ?o ?doc ?section ?lines"""
 
-def _rows(store: Store, query: str) -> Values:
-    """The rows of ``query`` as tuples of plain values, read in bulk (:meth:`Store.select_values`)."""
-    return store.select_values(query)[1]
+def _rows(store: Store, query: str) -> list[tuple[Any, ...]]:
+    """The rows of ``query`` as tuples of plain values, read in bulk (:meth:`Store.select_values`); typed
+    loosely: each query here says which of its columns are always bound."""
+    rows: Values = store.select_values(query)[1]
+    return rows
 
 
 def _node_types(store: Store) -> dict[str, dict]:
@@ -145,7 +147,7 @@ def _project(facts: _Facts, collapse_studies: bool) -> nx.MultiDiGraph:
                 _collapse(edges, merged, (evaluates[s], o, p), s, cited[s], evidence.get(s, (0, "")))
             continue
         if s in cited:
-            attrs = {"pred": p, "sources": [cited[s]]}
+            attrs: dict[str, Any] = {"pred": p, "sources": [cited[s]]}
             if s in studies:
                 attrs["evidence"], attrs["evidence_label"] = evidence.get(s, (0, ""))
         elif p in vocabulary:
@@ -157,7 +159,7 @@ def _project(facts: _Facts, collapse_studies: bool) -> nx.MultiDiGraph:
         edges[s, o, p] = attrs
     for key, sources in merged.items():
         edges[key]["sources"] = sorted(sources)
-    graph = nx.MultiDiGraph()
+    graph: nx.MultiDiGraph = nx.MultiDiGraph()
     fill_graph(graph, ((n, a) for n, a in nodes.items() if not (collapse_studies and n in studies)),
                ((u, v, p, attrs) for (u, v, p), attrs in edges.items()))
     return graph
@@ -177,7 +179,7 @@ def fill_graph(graph: nx.MultiDiGraph, nodes: Iterable[tuple[str, dict]],
     >>> nx.utils.graphs_equal(ours, theirs), list(ours.pred["a"]) == list(theirs.pred["a"])
     (True, True)
     """
-    node, succ, pred = graph._node, graph._succ, graph._pred
+    node, succ, pred = graph._node, graph._succ, graph._pred  # type: ignore[attr-defined]
     for n, attrs in nodes:
         node[n] = dict(attrs)
         succ[n], pred[n] = {}, {}

@@ -213,13 +213,13 @@ def build(store_path: Path, sources: Sources | None = None, progress: Progress =
     return report
 
 
-def _projections(snapshot: bytes, loaded: LoadedFiles, progress: Progress):
+def _projections(snapshot: bytes | None, loaded: LoadedFiles, progress: Progress):
     """Both projections of a graph above :data:`PROJECT_ABOVE` triples; None for a smaller one.
 
     They are built from the snapshot loaded into memory, as an analysis would build them from the new store
     (:meth:`OxigraphStore.bulk_reader`): the same graph in the same order, whether cached or not.
     """
-    if len(loaded) <= PROJECT_ABOVE:
+    if snapshot is None or len(loaded) <= PROJECT_ABOVE:
         return None
     from kg.analysis.projection import build_projections
 
