@@ -52,9 +52,9 @@ def _best_connected(graph: nx.MultiDiGraph, nodes, keep: int, always: Sequence[s
     return list(always) + ranked[:max(keep - len(always), 0)]
 
 
-def _lifted(graph: nx.MultiDiGraph, within: list[str]) -> nx.MultiDiGraph:
-    """A copy of the subgraph of ``graph`` that ``within`` induces, with carrier types and mechanisms drawn
-    as their families, lifted in one pass (no full intermediate copy: ~250 MB at 1M triples)."""
+def _lifted(graph: nx.MultiDiGraph, within: list[str] | None = None) -> nx.MultiDiGraph:
+    """A copy of ``graph`` (of the subgraph ``within`` induces, if given) with carrier types and mechanisms
+    drawn as their families, lifted in one pass (no full intermediate copy: ~250 MB at 1M triples)."""
     return lift_to_families(graph, *HIERARCHICAL_TYPES, within=within)
 
 
