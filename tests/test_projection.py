@@ -67,6 +67,7 @@ def test_memory_and_disk_cache(analysis_store, monkeypatch):
         raise AssertionError("the disk cache should have been read")
 
     monkeypatch.setattr(projection_module, "build_projection", no_rebuild)
+    monkeypatch.setattr(projection_module, "build_projections", no_rebuild)
     from_disk = projection(analysis_store)
     assert from_disk is not first
     assert sorted(from_disk.edges(keys=True)) == sorted(first.edges(keys=True))

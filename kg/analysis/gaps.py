@@ -74,11 +74,12 @@ def white_space(graph: GraphSource) -> list[dict]:
 
 
 def _empty_cells(matrix: Matrix) -> list[dict]:
-    def total(node: str, side: int) -> int:
-        return len(set().union(*(c.formulations for k, c in matrix.cells.items() if k[side] == node)))
-
-    rows = {r: total(r, 0) for r in matrix.rows}
-    cols = {c: total(c, 1) for c in matrix.cols}
+    formulations: tuple[dict[str, set[str]], dict[str, set[str]]] = ({}, {})  # by row, by column
+    for key, cell in matrix.cells.items():
+        for side in (0, 1):
+            formulations[side].setdefault(key[side], set()).update(cell.formulations)
+    rows = {r: len(formulations[0].get(r, ())) for r in matrix.rows}
+    cols = {c: len(formulations[1].get(c, ())) for c in matrix.cols}
     cells = [{"matrix": matrix.title, "row": matrix.labels[r], "column": matrix.labels[c],
               "row_formulations": rows[r], "column_formulations": cols[c], "row_node": r, "column_node": c}
              for r, c in matrix.empty_cells()]
@@ -157,7 +158,7 @@ def hypotheses(graph: GraphSource, collapsed: GraphSource | None = None, damping
     metapaths = metapaths or HYPOTHESIS_METAPATHS
     empty = set(reach(graph, "carrier", "step", level="family", all_rows=True, all_cols=True).empty_cells())
     lifted = lift_to_families(collapsed, "CarrierType")
-    index = PathIndex(lifted)
+    index = PathIndex.of(lifted)
     found: dict[tuple[str, str], Hypothesis] = {}
     for family in sorted({f for f, _ in empty} & set(lifted) - unspecific_nodes(graph)):
         for name, metapath in metapaths.items():

@@ -21,6 +21,7 @@ A concept with no parent and no children is its own family; the catch-all root i
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING
 
 from kg.core.schema import BROADER
@@ -66,39 +67,73 @@ def families(graph: nx.MultiDiGraph, node_type: str) -> dict[str, set[str]]:
     return found
 
 
-def lift_to_families(graph: nx.MultiDiGraph, *node_types: str) -> nx.MultiDiGraph:
+def lift_to_families(graph: nx.MultiDiGraph, *node_types: str,
+                     within: Collection[str] | None = None) -> nx.MultiDiGraph:
     """A copy of ``graph`` in which every link to a concept of one of ``node_types`` goes to its family
     instead (several hierarchies in one pass: they share no concept).
 
     The hierarchies' own skos:broader links and the concepts that are not families are dropped; parallel
     links that now coincide are merged (their ``sources`` and ``studies`` united, best ``evidence`` kept).
+    ``within``: lift only the subgraph these nodes induce — as ``graph.subgraph(within)`` would, without
+    the cost of reading a large subgraph view's links one by one.
     """
+    from kg.analysis.projection_build import fill_graph, no_gc
+
+    links_of = _links(graph, within)
+    if within is not None:
+        graph = graph.subgraph(within)
     family_of: dict[str, set[str]] = {}
     for node_type in node_types:
         family_of.update(families(graph, node_type))
-    lifted = graph.__class__()
-    lifted.graph.update(graph.graph)
-    for node, attrs in graph.nodes(data=True):
-        if node not in family_of or family_of[node] == {node}:
-            lifted.add_node(node, **attrs)
-    for u, v, key, attrs in graph.edges(keys=True, data=True):
-        if key == BROADER and u in family_of:
-            continue
-        for a in family_of.get(u, {u}):
-            for b in family_of.get(v, {v}):
-                _merge_edge(lifted, a, b, key, attrs)
+    links: dict[tuple[str, str, str], dict] = {}  # (u, v, key) → attributes, in order of first appearance
+    merged: dict[tuple[str, str, str], dict[str, set[str]]] = {}  # sources and studies of merged links
+    with no_gc():
+        for u, v, key, attrs in links_of:
+            if key == BROADER and u in family_of:
+                continue
+            for a in family_of.get(u, {u}):
+                for b in family_of.get(v, {v}):
+                    _merge(links, merged, (a, b, key), attrs)
+        for link, gathered in merged.items():
+            links[link].update((name, sorted(values)) for name, values in gathered.items())
+        lifted = graph.__class__()
+        lifted.graph.update(graph.graph)
+        fill_graph(lifted, ((n, attrs) for n, attrs in graph.nodes(data=True)
+                            if n not in family_of or family_of[n] == {n}),
+                   ((u, v, key, attrs) for (u, v, key), attrs in links.items()))
     return lifted
 
 
-def _merge_edge(graph: nx.MultiDiGraph, u: str, v: str, key: str, attrs: dict) -> None:
-    if not graph.has_edge(u, v, key=key):
-        copied = {k: (list(x) if isinstance(x, list) else x) for k, x in attrs.items()}
-        graph.add_edge(u, v, key=key, **copied)
+def _links(graph: nx.MultiDiGraph, within: Collection[str] | None) -> Iterator[tuple[str, str, str, dict]]:
+    """(u, v, key, attributes) of every link of ``graph``, or of the subgraph ``within`` induces, in the
+    order of the graph's adjacency."""
+    if within is None:
+        yield from graph.edges(keys=True, data=True)
         return
-    data = graph.edges[u, v, key]
+    keep, succ = set(within), graph._succ  # NetworkX's own dicts: its views cost more than the work
+    for u in graph.subgraph(keep):
+        for v, keys in succ[u].items():
+            if v in keep:
+                for key, attrs in keys.items():
+                    yield u, v, key, attrs
+
+
+def _merge(links: dict[tuple[str, str, str], dict], merged: dict[tuple[str, str, str], dict[str, set[str]]],
+           link: tuple[str, str, str], attrs: dict) -> None:
+    """Add a link's attributes to ``links``, or merge them into the link already there: ``sources`` and
+    ``studies`` gathered in ``merged`` (sorted at the end), the best ``evidence`` kept."""
+    data = links.get(link)
+    if data is None:
+        links[link] = {k: (list(x) if isinstance(x, list) else x) for k, x in attrs.items()}
+        return
+    gathered = merged.get(link)
+    if gathered is None:
+        gathered = merged[link] = {}
     for name in ("sources", "studies"):
         if name in attrs:
-            data[name] = sorted(set(data.get(name, [])) | set(attrs[name]))
+            if name not in gathered:
+                gathered[name] = set(data.get(name, []))
+            gathered[name].update(attrs[name])
     if "evidence" in attrs:
         theirs = (attrs["evidence"], attrs.get("evidence_label", ""))
         if theirs > (data.get("evidence", 0), data.get("evidence_label", "")):

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+from kg.analysis.betweenness import Betweenness, choose
 from kg.analysis.node_types import node_matches, nodes_of_types
 from kg.analysis.projection import as_graph
 from kg.core.errors import QueryError, excerpt
@@ -57,25 +58,42 @@ def simple_graph(graph: nx.MultiDiGraph, exclude_types: Sequence[str] = QUALIFIE
     keep = [n for n in graph if n not in dropped]
     simple = nx.Graph()
     simple.add_nodes_from((n, graph.nodes[n]) for n in keep)
-    simple.add_edges_from((u, v) for u, v in graph.subgraph(keep).edges() if u != v)
+    succ = graph.succ
+    simple.add_edges_from((u, v) for u in keep for v in succ[u] if v not in dropped and u != v)
     return simple
+
+
+@dataclass(frozen=True)
+class Hubs:
+    """The scores of :func:`hub_analysis` and how their betweenness was computed."""
+
+    scores: list[HubScore]
+    betweenness: Betweenness
 
 
 def hubs(graph: GraphSource, node_type: str | None = None, by: str = "pagerank",
          samples: int | None = None) -> list[HubScore]:
     """Every node (of ``node_type`` if given), most central first by ``by``.
 
-    Betweenness is exact unless ``samples`` is given: then it is estimated from that many pivot nodes
-    (fixed seed, so repeatable) — faster on a large graph. A store or KG stands for its collapsed projection.
+    Betweenness is exact on a graph of up to :data:`kg.analysis.betweenness.EXACT_UP_TO` nodes and
+    estimated from sampled pivots above (:func:`kg.analysis.betweenness.choose`); ``samples`` asks for an
+    estimate from that many pivots (fixed seed, so repeatable). A store or KG stands for its collapsed
+    projection. :func:`hub_analysis` also says which betweenness was used.
     """
+    return hub_analysis(graph, node_type, by, samples).scores
+
+
+def hub_analysis(graph: GraphSource, node_type: str | None = None, by: str = "pagerank",
+                 samples: int | None = None) -> Hubs:
+    """:func:`hubs`, with the way betweenness was computed."""
     import networkx as nx
 
     graph = as_graph(graph, collapse_studies=True)
     if by not in METRICS:
         raise QueryError(f"unknown metric {excerpt(by)}; use one of: {', '.join(METRICS)}")
     simple = simple_graph(graph)
-    pivots = samples if samples is not None and samples < simple.number_of_nodes() else None
-    betweenness = nx.betweenness_centrality(simple, k=pivots, seed=0)
+    method = choose(simple.number_of_nodes(), samples)
+    betweenness = method.compute(simple)
     pagerank = nx.pagerank(simple) if simple.number_of_edges() else {n: 0.0 for n in simple}
     scores = [HubScore(n, d.get("label", n), d.get("type", ""), d.get("family", ""), simple.degree(n),
                        betweenness[n], pagerank[n]) for n, d in simple.nodes(data=True)]
@@ -87,7 +105,7 @@ def hubs(graph: GraphSource, node_type: str | None = None, by: str = "pagerank",
         ranked.append(HubScore(**{**asdict(s), "type_rank": place[s.family]}))
     if node_type is not None:
         ranked = [s for s in ranked if node_matches(graph.nodes[s.node], node_type)]
-    return ranked
+    return Hubs(ranked, method)
 
 
 def top_per_family(scores: Sequence[HubScore], n: int) -> list[HubScore]:

@@ -34,20 +34,10 @@ import os
 import pickle
 from functools import cache
 from pathlib import Path
-from sys import intern
 from typing import TYPE_CHECKING, Protocol, TypeAlias
 
-from kg.analysis.node_types import family_of_type
-from kg.core.citations import citation
-from kg.core.prefixes import NMO, compact
-from kg.core.schema import (
-    COMPOSITION_PREDICATES,
-    ENTITY_PREDICATES,
-    EVALUATES,
-    STUDY_PREDICATES,
-    TYPE_ORDER,
-    VOCABULARY_PREDICATES,
-)
+from kg.analysis import projection_build
+from kg.analysis.projection_build import VOCABULARY, build_projection, build_projections, no_gc
 from kg.store.base import Store
 
 if TYPE_CHECKING:
@@ -61,167 +51,17 @@ class HasProjection(Protocol):
 
 
 GraphSource: TypeAlias = "nx.MultiDiGraph | Store | HasProjection"
-
-VOCABULARY = "(vocabulary)"  # the source of a vocabulary link: the model itself
-
-NODES_QUERY = """
-SELECT ?node ?label ?class ?rank WHERE {
-  ?node a ?class ; rdfs:label ?label .
-  OPTIONAL { ?node nmo:rank ?rank }
-  FILTER(isIRI(?node) && STRSTARTS(STR(?class), STR(nmo:)))
-  FILTER NOT EXISTS { ?node a owl:Class } FILTER NOT EXISTS { ?node a owl:ObjectProperty }
-  FILTER NOT EXISTS { ?node a owl:DatatypeProperty } FILTER NOT EXISTS { ?node a owl:Ontology }
-  # its most specific classes: the superclass closure that `kg build` stores is left out
-  MINUS { ?node a ?subclass . ?subclass rdfs:subClassOf ?class }
-}"""
-
-EDGES_QUERY = f"""
-SELECT ?s ?p ?o WHERE {{
-  VALUES ?p {{ {" ".join(ENTITY_PREDICATES)} }}
-  ?s ?p ?o . FILTER(isIRI(?s) && isIRI(?o))
-}}"""
-
-# Nodes that carry their own provenance: studies, approvals, trials.
-CITED_NODES_QUERY = """
-SELECT ?node ?doc ?section ?lines (GROUP_CONCAT(STR(?ref); SEPARATOR=",") AS ?refs) WHERE {
-  ?node nmo:sourceDocument/nmo:shortName ?doc . FILTER(isIRI(?node))
-  OPTIONAL { ?node nmo:section ?section } OPTIONAL { ?node nmo:lines ?lines }
-  OPTIONAL { ?node nmo:citedReference ?ref }
-} GROUP BY ?node ?doc ?section ?lines"""
-
-EVIDENCE_QUERY = """
-SELECT ?node ?rank ?label WHERE {
-  ?node nmo:evidenceLevel ?level . ?level nmo:rank ?rank ; rdfs:label ?label .
-}"""
-
-STATEMENT_SOURCES_QUERY = """
-SELECT ?s ?p ?o ?doc ?section ?lines (GROUP_CONCAT(STR(?ref); SEPARATOR=",") AS ?refs) WHERE {
-  ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
-      nmo:sourceDocument/nmo:shortName ?doc .
-  OPTIONAL { ?st nmo:section ?section } OPTIONAL { ?st nmo:lines ?lines }
-  OPTIONAL { ?st nmo:citedReference ?ref }
-} GROUP BY ?st ?s ?p ?o ?doc ?section ?lines"""
+__all__ = ["VOCABULARY", "GraphSource", "as_graph", "build_projection", "build_projections", "projection",
+           "save_projections"]
 
 # Cache: (store fingerprint, collapsed?) → projection, oldest first.
 _MEMORY: dict[tuple[str, bool], nx.MultiDiGraph] = {}
 _MEMORY_SIZE = 8
 
 
-def _value(row, key):
-    term = row.get(key)
-    return term.value if term is not None else None
-
-
-def _node_types(store: Store) -> dict[str, dict]:
-    _, rows = store.select(NODES_QUERY)
-    nodes: dict[str, dict] = {}
-    for r in rows:
-        node = nodes.setdefault(r["node"].value, {"label": r["label"].value, "types": set()})
-        node["types"].add(r["class"].value[len(NMO):])
-        if "rank" in r:
-            node["rank"] = int(r["rank"].value)
-    for attrs in nodes.values():
-        attrs["type"] = next((t for t in TYPE_ORDER if t in attrs["types"]), sorted(attrs["types"])[0])
-        attrs["family"] = family_of_type(attrs["type"])
-        attrs["types"] = sorted(attrs["types"])
-    return nodes
-
-
-def build_projection(store: Store, collapse_studies: bool = False) -> nx.MultiDiGraph:
-    """Project ``store`` into a fresh ``MultiDiGraph`` (no caching)."""
-    import networkx as nx
-
-    graph = nx.MultiDiGraph()
-    nodes = _node_types(store)
-    for iri, attrs in nodes.items():
-        graph.add_node(intern(iri), **attrs)
-    cited = _cited_nodes(store)
-    evidence = _best_evidence(store)
-    statement_sources = _statement_sources(store)
-    edges = _entity_edges(store)
-    evaluates = {s: o for s, p, o in edges if p == EVALUATES}
-    described_at: dict[str, set[str]] = {}
-    for study, formulation in evaluates.items():
-        if study in cited:
-            described_at.setdefault(formulation, set()).add(cited[study])
-    for s, p, o in edges:
-        if s not in nodes or o not in nodes:
-            continue
-        is_study = nodes[s]["type"] == "Study"
-        if collapse_studies and is_study:
-            if p in STUDY_PREDICATES and s in evaluates and s in cited:
-                _add_collapsed(graph, evaluates[s], p, o, s, cited[s], evidence.get(s, (0, "")))
-            continue
-        if s in cited:
-            sources = [cited[s]]
-            rank, label = evidence.get(s, (0, ""))
-            extra = {"evidence": rank, "evidence_label": label} if is_study else {}
-        elif p in VOCABULARY_PREDICATES:
-            sources, extra = [VOCABULARY], {}
-        elif p in COMPOSITION_PREDICATES:
-            sources, extra = sorted(described_at.get(s, ())), {}
-        else:
-            sources, extra = sorted(statement_sources.get((s, p, o), [])), {}
-        graph.add_edge(s, o, key=p, pred=p, sources=sources, **extra)
-    if collapse_studies:
-        graph.remove_nodes_from([n for n, d in graph.nodes(data=True) if d["type"] == "Study"])
-    return graph
-
-
-def _entity_edges(store: Store) -> list[tuple[str, str, str]]:
-    """(subject, predicate CURIE, object) of every link between entities, in the store's order.
-
-    The strings are interned: an edge's ends are the node's own key string, not a copy per edge; and the
-    query's rows (far larger than these tuples) are gone before the graph is built.
-    """
-    _, rows = store.select(EDGES_QUERY)
-    return [(intern(r["s"].value), intern(compact(r["p"].value)), intern(r["o"].value)) for r in rows]
-
-
-def _cited_nodes(store: Store) -> dict[str, str]:
-    """Study, approval or trial IRI → its citation."""
-    _, rows = store.select(CITED_NODES_QUERY)
-    return {r["node"].value: _citation(r) for r in rows}
-
-
-def _best_evidence(store: Store) -> dict[str, tuple[int, str]]:
-    """Study IRI → (rank, label) of the strongest evidence level it states."""
-    _, rows = store.select(EVIDENCE_QUERY)
-    best: dict[str, tuple[int, str]] = {}
-    for r in rows:
-        level = (int(r["rank"].value), r["label"].value)
-        best[r["node"].value] = max(best.get(r["node"].value, level), level)
-    return best
-
-
-def _statement_sources(store: Store) -> dict[tuple[str, str, str], list[str]]:
-    """(subject, predicate CURIE, object) of a reified background statement → its citations."""
-    _, rows = store.select(STATEMENT_SOURCES_QUERY)
-    found: dict[tuple[str, str, str], list[str]] = {}
-    for r in rows:
-        found.setdefault((r["s"].value, compact(r["p"].value), r["o"].value), []).append(_citation(r))
-    return found
-
-
-def _citation(row) -> str:
-    return citation(_value(row, "doc"), _value(row, "section"), _value(row, "lines"), _value(row, "refs"))
-
-
-def _add_collapsed(graph, formulation: str, pred: str, obj: str, study: str, source: str,
-                   evidence: tuple[int, str]) -> None:
-    if graph.has_edge(formulation, obj, key=pred):
-        data = graph.edges[formulation, obj, pred]
-        data["studies"].append(study)
-        data["sources"] = sorted(set(data["sources"]) | {source})
-        if evidence > (data["evidence"], data["evidence_label"]):
-            data["evidence"], data["evidence_label"] = evidence
-    else:
-        graph.add_edge(formulation, obj, key=pred, pred=pred, studies=[study], sources=[source],
-                       evidence=evidence[0], evidence_label=evidence[1])
-
-
 def projection(store: Store, collapse_studies: bool = False) -> nx.MultiDiGraph:
-    """The cached projection of ``store``, frozen: rebuilt when the store's fingerprint or this code changes.
+    """The cached projection of ``store``, frozen: rebuilt when the store's fingerprint or this code changes
+    (then both projections are built from one reading of the store, and both cached).
 
     A store without a fingerprint (in memory, rdflib, remote) is projected afresh on every call.
     """
@@ -235,14 +75,30 @@ def projection(store: Store, collapse_studies: bool = False) -> nx.MultiDiGraph:
         return _MEMORY[key]
     cache = _cache_file(store, collapse_studies, fingerprint)
     graph = _read_cache(cache) if cache is not None else None
-    if graph is None:
-        graph = build_projection(store, collapse_studies)
-        if cache is not None:
-            _write_cache(cache, graph)
+    if graph is None:  # both, from one reading of the store: an analysis often needs the other one next
+        both = build_projections(store)
+        save_projections(store, *both)
+        graph = both[collapse_studies]
+    _remember(key, graph)
+    return graph
+
+
+def _remember(key: tuple[str, bool], graph: nx.MultiDiGraph) -> None:
+    import networkx as nx
+
     while len(_MEMORY) >= _MEMORY_SIZE:
         _MEMORY.pop(next(iter(_MEMORY)))
     _MEMORY[key] = nx.freeze(graph)
-    return graph
+
+
+def save_projections(store: Store, full: nx.MultiDiGraph, collapsed: nx.MultiDiGraph) -> None:
+    """Cache both projections of ``store`` (built elsewhere, e.g. by ``kg build`` from the graph it has just
+    validated in memory), so that the first analysis of a new store only reads them."""
+    fingerprint = _fingerprint(store)
+    for collapse, graph in ((False, full), (True, collapsed)):
+        cache = _cache_file(store, collapse, fingerprint) if fingerprint else None
+        if cache is not None:
+            _write_cache(cache, graph)
 
 
 def as_graph(source: GraphSource, collapse_studies: bool = False) -> nx.MultiDiGraph:
@@ -283,7 +139,7 @@ def _code_version() -> str:
     from kg.core import schema
 
     digest = hashlib.sha256(nx.__version__.encode())
-    for module in (__file__, node_types.__file__, schema.__file__):
+    for module in (__file__, projection_build.__file__, node_types.__file__, schema.__file__):
         digest.update(Path(module).read_bytes())
     return digest.hexdigest()[:8]
 
@@ -299,7 +155,7 @@ def _cache_file(store: Store, collapse: bool, fingerprint: str) -> Path | None:
 
 def _read_cache(cache: Path) -> nx.MultiDiGraph | None:
     try:
-        with cache.open("rb") as file:  # streamed: no copy of the whole file in memory
+        with cache.open("rb") as file, no_gc():  # streamed: no copy of the whole file in memory
             return pickle.load(file)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None  # missing or unreadable: rebuild

@@ -59,7 +59,9 @@ def ranked_hypotheses(full: nx.MultiDiGraph, collapsed: nx.MultiDiGraph, damping
     decision = validation.decisions[which.name]
     found, lifted = hypotheses(full, collapsed, damping)
     whole = Split("both reviews", "", full, collapsed, set(), 0, 0)
-    family_graph = lift_to_families(collapsed, *which.lift)
+    # the hypotheses' lifted graph when the task lifts the same hierarchy: one lift, one path index
+    same = tuple(which.lift) == ("CarrierType",)
+    family_graph = lifted if same else lift_to_families(collapsed, *which.lift)
     cands = candidates(whole, full, which, family_graph)
     values = _scores(decision.ranker, cands, validation.candidates, family_graph, damping, permutations)
     by_cell = dict(zip(cands.cells, map(float, values), strict=True))

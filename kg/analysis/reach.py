@@ -135,8 +135,9 @@ class Matrix:
 
 def study_evidence(graph: nx.MultiDiGraph, study: str) -> tuple[int, str]:
     """(rank, label) of the strongest evidence level a study states; (0, "") if it states none."""
-    levels = [(graph.nodes[v].get("rank", 0), graph.nodes[v]["label"])
-              for _, v, k in graph.out_edges(study, keys=True) if k == EVIDENCE_LEVEL]
+    nodes = graph._node  # NetworkX's own dicts: its views cost more than the work here
+    levels = [(nodes[v].get("rank", 0), nodes[v]["label"]) for v, keys in graph._succ[study].items()
+              if EVIDENCE_LEVEL in keys]
     return max(levels, default=(0, ""))
 
 
@@ -145,7 +146,7 @@ def study_rows(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, int, str]]:
     for study, attrs in graph.nodes(data=True):
         if attrs.get("type") != "Study":
             continue
-        formulation = next((v for _, v, k in graph.out_edges(study, keys=True) if k == EVALUATES), None)
+        formulation = next((v for v, keys in graph._succ[study].items() if EVALUATES in keys), None)
         if formulation is not None:
             yield (study, formulation, *study_evidence(graph, study))
 
@@ -162,17 +163,23 @@ def support(graph: GraphSource, axis_name: str, level: str = "leaf") -> dict[str
 
 
 def _linked(graph: nx.MultiDiGraph, node: str, predicates: Iterable[str], node_type: str) -> set[str]:
-    return {v for _, v, k in graph.out_edges(node, keys=True)
-            if k in predicates and node_matches(graph.nodes[v], node_type)}
+    nodes, wanted = graph._node, frozenset(predicates)  # NetworkX's own dicts, as above
+    return {v for v, keys in graph._succ[node].items()
+            if not wanted.isdisjoint(keys) and node_matches(nodes[v], node_type)}
 
 
-def _background(graph: nx.MultiDiGraph, nodes: set[str], node_type: str) -> set[str]:
-    """Nodes of ``node_type`` joined to any of ``nodes`` by a background-biology statement, either way."""
+def _background(graph: nx.MultiDiGraph, nodes: set[str], node_type: str,
+                memo: dict[str, set[str]]) -> set[str]:
+    """Nodes of ``node_type`` joined to any of ``nodes`` by a background-biology statement, either way
+    (what each node joins remembered in ``memo``: a hub target is reached from thousands of studies)."""
     found = set()
     for node in nodes:
-        found |= _linked(graph, node, TARGET_BIOLOGY_PREDICATES, node_type)
-        found |= {u for u, _, k in graph.in_edges(node, keys=True)
-                  if k in TARGET_BIOLOGY_PREDICATES and node_matches(graph.nodes[u], node_type)}
+        if node not in memo:
+            attrs, wanted = graph._node, frozenset(TARGET_BIOLOGY_PREDICATES)
+            memo[node] = _linked(graph, node, TARGET_BIOLOGY_PREDICATES, node_type) | {
+                u for u, keys in graph._pred[node].items()
+                if not wanted.isdisjoint(keys) and node_matches(attrs[u], node_type)}
+        found |= memo[node]
     return found
 
 
@@ -181,6 +188,7 @@ class _Values:
 
     def __init__(self, graph: nx.MultiDiGraph, ax: Axis, level: str, via: Axis | None = None):
         self.graph, self.axis, self.via = graph, ax, via
+        self.background: dict[str, set[str]] = {}
         self.family_of = families(graph, ax.node_type) if level == "family" and ax.node_type in \
             HIERARCHICAL_TYPES else {}
 
@@ -191,7 +199,7 @@ class _Values:
         else:
             through = _linked(self.graph, study if self.via.on_study else formulation, self.via.predicates,
                               self.via.node_type)
-            found = _background(self.graph, through, self.axis.node_type)
+            found = _background(self.graph, through, self.axis.node_type, self.background)
         return set().union(*(self.family_of.get(n, {n}) for n in found)) if found else set()
 
     def all_nodes(self) -> set[str]:

@@ -148,7 +148,7 @@ def candidates(split: Split, full: nx.MultiDiGraph, which: Task, lifted: nx.Mult
 def path_products(graph: nx.MultiDiGraph, cells: list[tuple[str, str]],
                   metapaths: dict[str, tuple[str, ...]]) -> dict[str, list[np.ndarray]]:
     """Metapath → for each cell, the path-degree products at ``w = 1`` of its paths in ``graph``."""
-    index = PathIndex(graph)
+    index = PathIndex.of(graph)
     empty = np.zeros(0)
     found: dict[str, list[np.ndarray]] = {}
     for name, metapath in metapaths.items():

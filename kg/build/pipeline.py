@@ -37,12 +37,15 @@ from kg.core.inference import close_types
 from kg.core.loading import LoadedFiles, load_files, parse_files
 from kg.core.locations import Sources
 from kg.core.prefixes import PREFIXES
-from kg.store.oxigraph_backend import MANIFEST, SNAPSHOT, read_manifest
+from kg.store.oxigraph_backend import IN_MEMORY_UP_TO, MANIFEST, SNAPSHOT, OxigraphStore, read_manifest
 
 Progress = Callable[[str], None]
 # Up to this many triples the on-disk store is written beside the checks (faster); above, after them
 # (the in-memory copy is released first, which keeps the peak memory of a 5 M-triple build under 4 GB).
 OVERLAP_UP_TO = 2_000_000
+# triples: above, the build caches the analyses' projections (kg.analysis.projection) from the graph it
+# has in memory, so that the first analysis only reads them; below, that analysis builds them in < 1 s
+PROJECT_ABOVE = IN_MEMORY_UP_TO
 # Unless forced, a build must keep at least this share of the curated triples of the store it replaces.
 KEEP_AT_LEAST = 0.5
 
@@ -189,12 +192,15 @@ def build(store_path: Path, sources: Sources | None = None, progress: Progress =
                     with ThreadPoolExecutor(max_workers=1) as pool:
                         writing = pool.submit(_write_disk_store, staging, snapshot)
                         report = check(memory, loaded, sources, progress, engine)
+                        del memory
+                        graphs = _projections(snapshot, loaded, progress) if report.ok else None
                         written = writing.result()
                     progress(f"wrote the on-disk store ({written:.1f} s, beside the checks)")
                 else:  # one after the other: the in-memory copy is freed before the on-disk store is written
                     report = check(memory, loaded, sources, progress, engine)
                     del memory
                     written = _write_disk_store(staging, snapshot) if report.ok else 0.0
+                    graphs = _projections(snapshot, loaded, progress) if report.ok else None
                     progress(f"wrote the on-disk store ({written:.1f} s)")
                 report.curated = curated
                 report.timings.update(load=elapsed, snapshot=dumped, disk=written)
@@ -203,12 +209,41 @@ def build(store_path: Path, sources: Sources | None = None, progress: Progress =
                 (staging / SNAPSHOT).write_bytes(snapshot)
                 _write_manifest(staging, loaded, curated)
                 switch(staging, store_path)
+                if graphs is not None:
+                    _save_projections(store_path, graphs)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)  # gone already if the switch took it
     except OSError as err:  # a full disk, a read-only folder, a file in the way
         raise _cannot_write(store_path, err) from err
     progress(f"store ready at {store_path}")
     return report
+
+
+def _projections(snapshot: bytes | None, loaded: LoadedFiles, progress: Progress):
+    """Both projections of a graph above :data:`PROJECT_ABOVE` triples; None for a smaller one.
+
+    They are built from the snapshot loaded into memory, as an analysis would build them from the new store
+    (:meth:`OxigraphStore.bulk_reader`): the same graph in the same order, whether cached or not.
+    """
+    if snapshot is None or len(loaded) <= PROJECT_ABOVE:
+        return None
+    from kg.analysis.projection import build_projections
+
+    started = time.perf_counter()
+    copy = ox.Store()
+    copy.load(snapshot, format=ox.RdfFormat.TURTLE)
+    graphs = build_projections(OxigraphStore(copy))
+    del copy
+    progress(f"projected the graph for the analyses ({time.perf_counter() - started:.1f} s)")
+    return graphs
+
+
+def _save_projections(store_path: Path, graphs) -> None:
+    """Cache the projections for the store just switched in at ``store_path``."""
+    from kg.analysis.projection import save_projections
+
+    with OxigraphStore.open(store_path, in_memory=False) as built:
+        save_projections(built, *graphs)
 
 
 def _write_manifest(staging: Path, loaded: LoadedFiles, curated: int) -> None:

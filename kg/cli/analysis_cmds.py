@@ -169,20 +169,22 @@ DEGREE_BIAS_NOTE = (
               help="How many nodes (per type with --per-type).")
 @click.option("--per-type", is_flag=True, help="The top nodes of every type.")
 @click.option("--samples", type=click.IntRange(1), metavar="N",
-              help="Estimate betweenness from N pivot nodes (faster on a large graph) [default: exact].")
+              help="Estimate betweenness from N pivot nodes with NetworkX [default: exact up to 2,000 nodes, "
+                   "else estimated from pivots, with igraph if installed; the output says which].")
 @FORMAT_OPTION
 @shared_options
 @click.pass_obj
 def hubs(settings, node_type: str | None, by: str, top: int, per_type: bool, samples: int | None,
          fmt: str) -> None:
     """Degree, betweenness and PageRank per node (studies folded into formulation links)."""
-    from kg.analysis.hubs import degree_correlation, top_per_family
-    from kg.analysis.hubs import hubs as hub_scores
+    from kg.analysis.hubs import degree_correlation, hub_analysis, top_per_family
     from kg.analysis.node_types import type_name
 
     wanted = type_name(node_type) if node_type else None
     with _graphs(settings, full=False, collapsed=True) as (_, graph):
-        scores = hub_scores(graph, wanted, by, samples)
+        found = hub_analysis(graph, wanted, by, samples)
+    scores = found.scores
+    click.echo(f"betweenness: {found.betweenness.describe()}", err=True)
     click.echo(DEGREE_BIAS_NOTE.format(**degree_correlation(scores)), err=True)
     shown = top_per_family(scores, top) if per_type else scores[:top]
     columns = ["label", "type", "degree", "betweenness", "pagerank", "type_rank"]

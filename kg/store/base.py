@@ -30,6 +30,9 @@ def solution_rows(solutions: ox.QuerySolutions) -> tuple[list[str], list[Row]]:
     return names, rows
 
 
+Values = list[tuple[str | None, ...]]
+
+
 class Store(ABC):
     """A read-only view of the knowledge graph that answers SPARQL (the project prefixes are predefined)."""
 
@@ -53,6 +56,24 @@ class Store(ABC):
             return self._select(text)
         variables, rows = self._select(with_limit(text, limit))
         return variables, rows[:limit]
+
+    def select_values(self, query: str) -> tuple[list[str], Values]:
+        """Run a SELECT query for bulk reading: (variables, rows), each row a tuple in the variables' order
+        of plain values — an IRI, a literal's lexical form, a blank node's id; ``None`` where unbound.
+
+        What the terms' kinds were is not kept: the query says what each column holds.
+        """
+        return self._select_values(self._prepare(query, None))
+
+    def _select_values(self, query: str) -> tuple[list[str], Values]:
+        """Bulk SELECT on final query text; backends with a faster way than :meth:`_select` override it."""
+        names, rows = self._select(query)
+        return names, [tuple(r[n].value if n in r else None for n in names) for r in rows]
+
+    def bulk_reader(self) -> Store:
+        """The store to run whole-graph queries on (the projection's): this one, unless the backend has a
+        faster copy to offer (an on-disk Oxigraph store: its snapshot in memory)."""
+        return self
 
     def ask(self, query: str, bindings: Bindings | None = None) -> bool:
         """Run an ASK query."""

@@ -46,15 +46,16 @@ def _qualifiers(graph: nx.MultiDiGraph) -> set[str]:
 
 def _best_connected(graph: nx.MultiDiGraph, nodes, keep: int, always: Sequence[str] = ()) -> list[str]:
     """The ``keep`` nodes of ``nodes`` with most neighbours (then by label); ``always`` come first."""
+    pred, succ = graph.pred, graph.succ
     ranked = sorted(set(nodes) - set(always),
-                    key=lambda n: (-len(set(graph.pred[n]) | set(graph.succ[n])), _label(graph, n), n))
+                    key=lambda n: (-len(pred[n].keys() | succ[n].keys()), _label(graph, n), n))
     return list(always) + ranked[:max(keep - len(always), 0)]
 
 
-def _lifted(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy of ``graph`` with carrier types and mechanisms drawn as their families, lifted in one pass
-    (no full intermediate copy: ~250 MB at 1M triples)."""
-    return lift_to_families(graph, *HIERARCHICAL_TYPES)
+def _lifted(graph: nx.MultiDiGraph, within: list[str] | None = None) -> nx.MultiDiGraph:
+    """A copy of ``graph`` (of the subgraph ``within`` induces, if given) with carrier types and mechanisms
+    drawn as their families, lifted in one pass (no full intermediate copy: ~250 MB at 1M triples)."""
+    return lift_to_families(graph, *HIERARCHICAL_TYPES, within=within)
 
 
 def whole(graph: nx.MultiDiGraph, max_nodes: int = DEFAULT_MAX_NODES,
@@ -66,12 +67,15 @@ def whole(graph: nx.MultiDiGraph, max_nodes: int = DEFAULT_MAX_NODES,
 
     # subgraph views, not copies, until the end: lifting copies anyway, and a copy of the collapsed
     # projection costs ~200 MB at 1M triples
-    shown = graph.subgraph(set(graph) - _qualifiers(graph))
-    view = graph.subgraph([n for n in shown if shown.degree(n)])
+    shown = set(graph) - _qualifiers(graph)
+    succ, pred = graph.succ, graph.pred
+    linked = [n for n in graph
+              if n in shown and (not shown.isdisjoint(succ[n]) or not shown.isdisjoint(pred[n]))]
+    view = graph.subgraph(linked)
     notes = []
     total = len(view)
     if total > max_nodes:
-        view = _lifted(view)
+        view = _lifted(graph, linked)
         notes.append(f"{total} nodes are more than the {max_nodes} a view shows: carrier types and "
                      f"mechanisms are drawn as their families ({len(view)} nodes).")
     if len(view) > max_nodes:
