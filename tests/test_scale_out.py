@@ -30,9 +30,9 @@ class CountingStore(RemoteStore):
         super().__init__(endpoint)
         self.sent: list[str] = []
 
-    def _post(self, query: str, accept: str) -> bytes:
+    def _fetch(self, query: str, accept: str) -> bytes:
         self.sent.append(query)
-        return super()._post(query, accept)
+        return super()._fetch(query, accept)
 
 
 @pytest.fixture(scope="module")

@@ -28,11 +28,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from kg.core.errors import QueryError, StoreError
 from kg.server.protocol import Answer, Request
-from kg.store.base import Store, solution_rows
+from kg.store.protocol import ProtocolStore
 
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder that holds the kg package
 READY = "ready"
@@ -216,7 +214,7 @@ class QueryExecutor:
             worker.stop()
 
 
-class ExecutorStore(Store):
+class ExecutorStore(ProtocolStore):
     """The built store as seen through the server's query workers: the time limit and row cap hold."""
 
     name = "kg serve"
@@ -224,29 +222,9 @@ class ExecutorStore(Store):
     def __init__(self, executor: QueryExecutor):
         self.executor = executor
 
-    def _answer(self, query: str, accept: str) -> bytes:
+    def _fetch(self, query: str, accept: str) -> bytes:
         answer = self.executor.run(query, accept)
         if answer.status != 200:
             kind = QueryError if 400 <= answer.status < 500 else StoreError
             raise kind(answer.body.decode("utf-8", "replace").strip())
         return answer.body
-
-    def _results(self, query: str):
-        data = self._answer(query, "application/sparql-results+json")
-        return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-
-    def _select(self, query):
-        result = self._results(query)
-        if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("not a SELECT query")
-        return solution_rows(result)
-
-    def _ask(self, query):
-        result = self._results(query)
-        if not isinstance(result, ox.QueryBoolean):
-            raise QueryError("not an ASK query")
-        return bool(result)
-
-    def _construct(self, query):
-        data = self._answer(query, "application/n-triples")
-        return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]

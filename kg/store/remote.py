@@ -16,10 +16,8 @@ import pyoxigraph as ox
 
 from kg.core.errors import QueryError, StoreError, excerpt
 from kg.core.prefixes import sparql_prologue
-from kg.store.base import Store, solution_rows
+from kg.store.protocol import GRAPH_ACCEPT, ProtocolStore
 
-SELECT_ACCEPT = "application/sparql-results+json"
-GRAPH_ACCEPT = "application/n-triples"
 DEFAULT_TIMEOUT = 60.0
 
 
@@ -37,7 +35,7 @@ def _http(request: urllib.request.Request, timeout: float) -> bytes:
         raise StoreError(f"cannot reach the endpoint {request.full_url}: {reason}") from None
 
 
-class RemoteStore(Store):
+class RemoteStore(ProtocolStore):
     name = "remote"
 
     def __init__(self, endpoint: str, timeout: float = DEFAULT_TIMEOUT):
@@ -46,37 +44,15 @@ class RemoteStore(Store):
         self.endpoint = endpoint
         self.timeout = timeout
 
-    def _post(self, query: str, accept: str) -> bytes:
+    def _fetch(self, query: str, accept: str) -> bytes:
         body = urllib.parse.urlencode({"query": sparql_prologue() + query}).encode()
         request = urllib.request.Request(self.endpoint, data=body, method="POST", headers={
             "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
         return _http(request, self.timeout)
 
-    def _results(self, query: str):
-        data = self._post(query, SELECT_ACCEPT)
-        try:
-            return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-        except (SyntaxError, ValueError) as err:
-            raise StoreError(f"{self.endpoint} sent results that are not SPARQL JSON: {err}") from None
-
-    def _select(self, query):
-        result = self._results(query)
-        if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("not a SELECT query")
-        return solution_rows(result)
-
-    def _ask(self, query):
-        result = self._results(query)
-        if not isinstance(result, ox.QueryBoolean):
-            raise QueryError("not an ASK query")
-        return bool(result)
-
-    def _construct(self, query):
-        data = self._post(query, GRAPH_ACCEPT)
-        try:
-            return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
-        except SyntaxError as err:
-            raise StoreError(f"{self.endpoint} sent a graph that is not N-Triples: {err}") from None
+    @property
+    def origin(self) -> str:
+        return self.endpoint
 
 
 def push(triples: Iterable[ox.Triple], graph_store: str, replace: bool = True,

@@ -1,0 +1,53 @@
+"""A store whose answers arrive as SPARQL 1.1 results documents: SPARQL JSON for SELECT and ASK,
+N-Triples for CONSTRUCT and DESCRIBE, parsed by pyoxigraph so terms are the same as with the embedded
+store. Subclasses only fetch the bytes: a remote endpoint (:mod:`kg.store.remote`) or the query workers
+of ``kg serve`` (:class:`kg.server.executor.ExecutorStore`)."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+
+import pyoxigraph as ox
+
+from kg.core.errors import QueryError, StoreError
+from kg.store.base import Store, solution_rows
+
+SELECT_ACCEPT = "application/sparql-results+json"
+GRAPH_ACCEPT = "application/n-triples"
+
+
+class ProtocolStore(Store):
+    @abstractmethod
+    def _fetch(self, query: str, accept: str) -> bytes:
+        """The answer document to ``query`` in the media type ``accept``."""
+
+    @property
+    def origin(self) -> str:
+        """Who sent the answers, for messages about malformed ones."""
+        return self.name
+
+    def _results(self, query: str):
+        data = self._fetch(query, SELECT_ACCEPT)
+        try:
+            return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as err:
+            raise StoreError(f"{self.origin} sent results that are not SPARQL JSON: {err}") from None
+
+    def _select(self, query):
+        result = self._results(query)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("not a SELECT query")
+        return solution_rows(result)
+
+    def _ask(self, query):
+        result = self._results(query)
+        if not isinstance(result, ox.QueryBoolean):
+            raise QueryError("not an ASK query")
+        return bool(result)
+
+    def _construct(self, query):
+        data = self._fetch(query, GRAPH_ACCEPT)
+        try:
+            return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+        except SyntaxError as err:
+            raise StoreError(f"{self.origin} sent a graph that is not N-Triples: {err}") from None
