@@ -90,6 +90,7 @@ def test_killed_builds_leave_the_old_or_the_new_store(tmp_path, query_sources):
 
     kills = [("", duration * (i + 0.5) / TIMED_KILLS) for i in range(TIMED_KILLS)]
     kills += [("wrote the on-disk store", seconds) for seconds in SWAP_KILLS]
+    kills.append(("wrote the on-disk store", 0.0))  # last: inside the swap, so something is left to clean
     outcomes = []
     for after_line, seconds in kills:
         before = _state(store, expected)
