@@ -2048,3 +2048,13 @@ def test_the_cytotoxicity_family_no_longer_answers_to_apoptosis(real_store):
     fine = entity(real_store, "apoptosis induction", "Mechanism")
     assert fine != family
     assert family in column(real_store, "SELECT ?x WHERE { ?m skos:broader ?x }", m=fine)
+
+
+def test_which_trials_name_no_cancer_type(real_store):
+    """Which NH2026 T3 trials give an indication without a primary cancer? "Advanced malignancy" (LipoVNB,
+    NCT02925000), "Advanced NY-ESO-1-positive cancers" (PRECIOUS-01, NCT04751786), "Multiple Brain
+    Metastases" (AGuIX, NCT03818386) and "Liver metastases" (ThermoDOX, NCT02181075); the table is closed."""
+    query = """SELECT DISTINCT ?x WHERE { ?s nmo:evaluates ?x ; nmo:section "Table 3" ; nmo:cancerType ?c }"""
+    got = column(real_store, query, c=entity(real_store, "malignancy (type not stated)", "CancerType"))
+    assert_exactly(real_store, got, ["LipoVNB", "PRECIOUS-01", "AGuIX", "ThermoDOX"],
+                   what="Table 3 trials of an unnamed cancer")
