@@ -28,6 +28,7 @@ from kg.query.handle import KG
 from kg.query.resolve import resolve
 
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
 
 
 def curation_gap(reason: str):
@@ -2058,3 +2059,17 @@ def test_which_trials_name_no_cancer_type(real_store):
     got = column(real_store, query, c=entity(real_store, "malignancy (type not stated)", "CancerType"))
     assert_exactly(real_store, got, ["LipoVNB", "PRECIOUS-01", "AGuIX", "ThermoDOX"],
                    what="Table 3 trials of an unnamed cancer")
+
+
+@pytest.mark.parametrize("name, lines", [
+    ("cytoskeletal filament-mimicking carbon nanotubes", "862-867"),   # l.865-866 [232] >80% fewer
+    ("citrate- and PEG-coated silver nanoparticles", "867-870"),      # l.867-869 [233] fewer lung metastases
+    ("boron-incorporated alginate carbon nanogels", "870-873"),       # l.871-872 [234] >85% fewer
+])
+def test_cargo_free_particles_that_cut_lung_metastases_address_macrometastasis(real_store, name, lines):
+    """Which step do drug-free particles address when they cut lung metastases (NH2026 l.862-873)? The
+    outcome is on established metastases: macrometastasis, flagged as inferred (nmo:stepFromSection)."""
+    study = study_at(real_store, name, "NH2026", lines)
+    assert objects(real_store, study.node, "addressesStep") == {
+        entity(real_store, "macrometastasis", "CascadeStep")}
+    assert objects(real_store, study.node, "stepFromSection") == {ox.Literal("true", datatype=XSD_BOOLEAN)}
