@@ -28,6 +28,7 @@ from kg.query.handle import KG
 from kg.query.resolve import resolve
 
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
 
 
 def curation_gap(reason: str):
@@ -1875,6 +1876,7 @@ def test_a_cancer_type_includes_its_subtypes(real_store):
         "PEG-functionalized copper-depleting dendrimer",     # NH2026 l.852-855 [230] non-cytotoxic
         "Nanoquinacrine",                                    # CMR2022 §3 [72] proliferation rates
         "CGO-TMC-HA",                                        # CMR2022 §4 [78] CDKs blocked
+        "unmodified gold nanoparticles",                     # NH2026 l.842-844 [228] via MAPK inhibition
     ]),
     ("nuclear delivery", [
         "LDH with homing protein",                           # CMR2022 §6 [13, 89] "to the nucleus"
@@ -1885,6 +1887,7 @@ def test_a_cancer_type_includes_its_subtypes(real_store):
     ("tumour vascular targeting", [
         "iron oxide nanochains",                             # CMR2022 §7 [102] "towards vascular targeting"
         "vascular-targeting GNPs",                           # CMR2022 §5 [85]
+        "99mTc-labelled dual-ligand nanoparticles",          # CMR2022 §7 [120] "vascular targeting"
     ]),
     ("cytoskeleton and focal-adhesion disruption", [
         "ceramide nanoliposome",                             # CMR2022 §4 [80, 81] focal adhesion disassembly
@@ -1896,15 +1899,48 @@ def test_a_cancer_type_includes_its_subtypes(real_store):
         "mica nanoparticles",                                # CMR2022 §2 [56] relieve immunosuppression
         "CA4-NPs",                                           # CMR2022 §2 [41] reversed the immune suppression
         "Cu2MoS4 (CMS)/PEG NPs",                             # NH2026 l.577-582 [174] fewer suppressive cells
+        "Nano-DOX",                                          # CMR2022 §2 [63] reprogram immunosuppressive TME
     ]),
     ("tumour penetration enhancement", [
         "TGF-β-inhibiting anti-CSC drug nanoparticles",      # CMR2022 §2 [47]
         "pPP-mCAuNCs@HA",                                    # CMR2022 §2 deep breast tumour penetration
         "NO-donor AuNC@CBSA@HA with PTX and ICG",            # CMR2022 §2 [31-35]
         "enamine N-oxide nanoparticles with GemC18 and galunisertib",   # NH2026 l.786-791 [223]
+        "iCluster",                                          # CMR2022 §4 [76] smaller size, better perfusion
+        "PBEAGA-CPT",                                        # NH2026 l.783-784 [222] infiltration
+        "poly(L-lysine)-functionalized upconversion nanoparticles",   # NH2026 l.775-776 [221] deep tissues
     ]),
     ("biomimetic camouflage", ["gCM-MNs"]),                  # CMR2022 §2 [58] shell protects from clearance
     ("osteoclast inhibition", ["Au@MSNs-ZOL"]),              # CMR2022 §6 [86] FPPS -> loss of osteoclasts
+    ("apoptosis induction", [
+        "ceramide nanoliposome",                             # CMR2022 §2 [26] "instigate apoptosis"
+        "curcumin nanomedicine",                             # CMR2022 §2 [59] "induced cancer cell apoptosis"
+        "Au@MSNs-ZOL",                                       # CMR2022 §6 [86]; NH2026 l.621-624 [182]
+        "AMD3100-modified promelittin gene-delivery NPs",    # CMR2022 §6 [90] melittin induces apoptosis
+        "PEGylated lipid layer NPs containing polymeric core",   # NH2026 l.570-573 [172]
+        "(Tan-ZnO) quantum dots",                            # NH2026 l.719-720 [201] fragmentation, apoptosis
+    ]),
+    ("active targeting", [
+        "cetuximab-IONP",                                    # CMR2022 §2 [30] anti-EGFR antibody conjugate
+        "AuNC@CBSA@HA",                                      # CMR2022 §2 [31-35] "CD44-targeted"
+        "HA-coated cabazitaxel and silibinin liposomes",     # CMR2022 §2 [52] "to target CD44 receptors"
+        "anti-HER2-W18O49 NPs",                              # CMR2022 §7 [110] anti-HER2 antibody
+        "Hb/Pt NCs",                                         # CMR2022 §7 [119] CD44-overexpressing cells
+        "CXCR4-targeted metallo-nanodrugs",                  # NH2026 l.873-875 [235]
+    ]),
+    ("adsorptive-mediated transcytosis", [                   # NH2026 l.766-768: AMT = cationic particles
+        "cationized polymer-drug nanoparticles",             # NH2026 l.772-774 [220]
+        "poly(L-lysine)-functionalized upconversion nanoparticles",   # NH2026 l.775-776 [221] cationic
+        "PBEAGA-CPT",                                        # NH2026 l.778-786 [222] cationization
+    ]),
+    ("inflammation modulation", [
+        "CD44 targeted polymeric nanoparticles",             # NH2026 l.536-537 [163] JAK/STAT inflammation
+        "citrate- and PEG-coated silver nanoparticles",      # NH2026 l.867-870 [233] inflammation pathways
+    ]),
+    ("stimuli-responsive release", [
+        "iridium-based hypoxia-activated oxygen nanosensor",   # CMR2022 §7 [118] activated by hypoxia
+        "iCluster",                                          # CMR2022 §4 [76] size change on tumour acidity
+    ]),
 ])
 def test_which_formulations_work_by_a_finer_mechanism(real_store, mechanism, expected):
     """Which formulations act through a finer mechanism (its narrower ones included)?"""
@@ -1918,6 +1954,8 @@ def test_which_formulations_work_by_a_finer_mechanism(real_store, mechanism, exp
     ("nuclear delivery", "targeted delivery and accumulation"),
     ("cytoskeleton and focal-adhesion disruption", "migration and invasion inhibition"),
     ("immune-suppression reversal", "immune activation"),
+    ("apoptosis induction", "cytotoxicity and apoptosis induction"),
+    ("adsorptive-mediated transcytosis", "targeted delivery and accumulation"),
 ])
 def test_a_finer_mechanism_sits_under_its_family(real_store, fine, family):
     """A query for a mechanism family still finds the studies re-tagged with a finer mechanism."""
@@ -1984,3 +2022,54 @@ def test_lint_keeps_distinct_products_apart(real_store):
     references ([214, 215] and [210, 211]) — declared distinct, not merged."""
     pazenir, genexol = entity(real_store, "Pazenir"), entity(real_store, "Genexol PM")
     assert genexol in column(real_store, "SELECT ?x WHERE { ?f owl:differentFrom ?x }", f=pazenir)
+
+
+def test_nano_dox_acts_by_autophagy_not_apoptosis(real_store):
+    """How does Nano-DOX act in glioblastoma? It reprograms the immunosuppressive TME, and autophagy was
+    activated "instead of apoptosis" (CMR2022 §2 [63]): the finer concepts are kept apart."""
+    study = study_at(real_store, "Nano-DOX", "CMR2022", "2")
+    got = objects(real_store, study.node, "mechanism")
+    assert {entity(real_store, "autophagy induction", "Mechanism"),
+            entity(real_store, "immune-suppression reversal", "Mechanism")} <= got
+    assert entity(real_store, "apoptosis induction", "Mechanism") not in got
+
+
+def test_p_ch_modalities_are_those_the_review_names(real_store):
+    """Which modalities does P@CH combine? Chemotherapy, photoimmunotherapy and fluorescence/photoacoustic
+    imaging (CMR2022 §2 [66]); the review names no photothermal heating, so none is recorded."""
+    study = study_at(real_store, "P@CH", "CMR2022", "2")
+    assert objects(real_store, study.node, "modality") == {
+        entity(real_store, name, "TherapyModality") for name in ("chemotherapy", "immunotherapy", "imaging")}
+
+
+def test_the_cytotoxicity_family_no_longer_answers_to_apoptosis(real_store):
+    """"apoptosis induction" names the finer concept (CMR2022 §2 l.27 lists inducing apoptosis as one measure;
+    §2 [63] contrasts autophagy with apoptosis), while the family keeps its label."""
+    family = entity(real_store, "cytotoxicity and apoptosis induction", "Mechanism")
+    fine = entity(real_store, "apoptosis induction", "Mechanism")
+    assert fine != family
+    assert family in column(real_store, "SELECT ?x WHERE { ?m skos:broader ?x }", m=fine)
+
+
+def test_which_trials_name_no_cancer_type(real_store):
+    """Which NH2026 T3 trials give an indication without a primary cancer? "Advanced malignancy" (LipoVNB,
+    NCT02925000), "Advanced NY-ESO-1-positive cancers" (PRECIOUS-01, NCT04751786), "Multiple Brain
+    Metastases" (AGuIX, NCT03818386) and "Liver metastases" (ThermoDOX, NCT02181075); the table is closed."""
+    query = """SELECT DISTINCT ?x WHERE { ?s nmo:evaluates ?x ; nmo:section "Table 3" ; nmo:cancerType ?c }"""
+    got = column(real_store, query, c=entity(real_store, "malignancy (type not stated)", "CancerType"))
+    assert_exactly(real_store, got, ["LipoVNB", "PRECIOUS-01", "AGuIX", "ThermoDOX"],
+                   what="Table 3 trials of an unnamed cancer")
+
+
+@pytest.mark.parametrize("name, lines", [
+    ("cytoskeletal filament-mimicking carbon nanotubes", "862-867"),   # l.865-866 [232] >80% fewer
+    ("citrate- and PEG-coated silver nanoparticles", "867-870"),      # l.867-869 [233] fewer lung metastases
+    ("boron-incorporated alginate carbon nanogels", "870-873"),       # l.871-872 [234] >85% fewer
+])
+def test_cargo_free_particles_that_cut_lung_metastases_address_macrometastasis(real_store, name, lines):
+    """Which step do drug-free particles address when they cut lung metastases (NH2026 l.862-873)? The
+    outcome is on established metastases: macrometastasis, flagged as inferred (nmo:stepFromSection)."""
+    study = study_at(real_store, name, "NH2026", lines)
+    assert objects(real_store, study.node, "addressesStep") == {
+        entity(real_store, "macrometastasis", "CascadeStep")}
+    assert objects(real_store, study.node, "stepFromSection") == {ox.Literal("true", datatype=XSD_BOOLEAN)}
