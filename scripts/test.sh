@@ -12,6 +12,11 @@ fi
 
 python -m pip install -q -e ".[test]" || exit 1
 
+# The KGX validator (tests/test_kgx_validator.py) in an environment of its own: kgx cannot share the project's
+# (README, "Dependencies and why"). Installed here, once; the tests run it offline.
+[ -x .kgx-venv/bin/python ] || python -m venv .kgx-venv || exit 1
+.kgx-venv/bin/python -m pip install -q -r scripts/kgx-requirements.txt || exit 1
+
 # Habits: the configured ruff rules on the code, and mypy on the lower layers ([tool.mypy] files).
 python -m ruff check kg tests benchmarks notebooks/run.py || exit 1
 python -m mypy || exit 1

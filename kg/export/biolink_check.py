@@ -19,10 +19,11 @@ categories lie in the predicate's Biolink domain and range; edges join nodes of 
 ``equivalent_identifiers`` and ``publications`` use prefixes of the Biolink prefix map (or full IRIs).
 
 Known prefixes are those of the Biolink prefix map plus the ones the export declares in
-``prefix-map.json``: ``kgx validate`` itself knows only Biolink's, and Biolink has no place for a graph's
-own identifiers, so the export declares its prefixes the way Biolink's map does and this check requires
-that each declared prefix is new to Biolink, expands to an http(s) namespace, and expands every node id
-to the node's ``iri``.
+``prefix-map.json``: ``kgx validate`` knows those of the JSON-LD context in its configuration (Biolink's;
+scripts/kgx_validate.py adds the declared ones, tests/test_kgx_validator.py), and Biolink has no place for
+a graph's own identifiers, so the export declares its prefixes the way Biolink's map does and this check
+requires that each declared prefix is new to Biolink, expands to an http(s) namespace, and expands every
+node id to the node's ``iri``.
 """
 
 from __future__ import annotations
