@@ -1025,6 +1025,49 @@ def test_nbtxr3_trials_give_an_anti_pd1_antibody(real_store):
     assert entity(real_store, "anti-PD-1 antibody", "Agent") in got
 
 
+INFERRED_ABOUT = """
+SELECT ?o ?why WHERE { ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+                                 nmo:inferredFrom ?why . ?s ?p ?o }"""
+
+
+def test_fic_pdt_table1_cargo_cell_is_a_co_treatment_marked_as_read_from_the_table(real_store):
+    """What does FIC-PDT carry, and what is given with it?"""
+    # NH2026 l.677-679 [196]: a ROCK inhibitor "was used in combination with PDT based on Ce6-embedded
+    # nanophotosensitizers (FIC-PDT) and was further combined with PD-1//PDL-1 blockage"; T1 prints both in
+    # its Cargo column: co-treatments, marked as read from the cargo cell, never cargo
+    f = entity(real_store, "FIC-PDT")
+    given = {entity(real_store, "ROCK inhibitor", "Agent"), entity(real_store, "anti-PD-L1 antibody", "Agent")}
+    assert not given & objects(real_store, f, "hasCargo")
+    t1 = study_at(real_store, "FIC-PDT", "NH2026", "Table 1").node
+    _, rows = real_store.select(INFERRED_ABOUT, {"s": t1, "p": nmo("combinedWith")})
+    assert {r["o"] for r in rows} == given
+    assert all("Cargo column" in r["why"].value for r in rows)
+
+
+@pytest.mark.parametrize("name, source, where, because", [
+    ("MnO2-based nanoenzymes", "CMR2022", "2", "no animal model"),   # CMR2022 §2 [70]: no model named
+    ("pPP-mCAuNCs@HA", "CMR2022", "2", "no animal model"),           # CMR2022 §2 [67]: no model named
+    ("LyP-1-conjugated NPs", "CMR2022", "4", "lymph nodes"),         # CMR2022 §4 [83]: "uptake in LNs"
+])
+def test_an_evidence_level_no_place_prints_is_marked_inferred(real_store, name, source, where, because):
+    """Which evidence levels rest on an inference rather than a named model?"""
+    study = study_at(real_store, name, source, where).node
+    _, rows = real_store.select(INFERRED_ABOUT, {"s": study, "p": nmo("evidenceLevel")})
+    assert [label(real_store, r["o"]) for r in rows] == [ev(real_store, "in vivo")]
+    assert because in rows[0]["why"].value
+
+
+def test_vp16_ldh_and_the_lyp1_conjugated_nps_stay_two_systems(real_store):
+    """Are CMR2022's LyP-1-conjugated NPs the VP16-LDH particles?"""
+    # CMR2022 §4: [82] VP16-LDH (etoposide in LDH NPs, lung cancer cells in vitro); a new sentence, [83],
+    # "Nanoparticles were conjugated with LyP-1" (lymph-node uptake), names no drug or LDH; NH2026
+    # l.608-610 [179] and T1 give VP16-LDH without LyP-1: not merged
+    ldh, lyp = entity(real_store, "VP16-LDH"), entity(real_store, "LyP-1-conjugated NPs")
+    assert ldh != lyp
+    assert entity(real_store, "LyP-1", "Agent") not in objects(real_store, ldh, "hasLigand")
+    assert entity(real_store, "etoposide", "Agent") not in objects(real_store, lyp, "hasCargo")
+
+
 def test_trial_identifiers_are_complete_and_none_truncated(real_store):
     """Which trials does the KG hold, and are their identifiers complete?"""
     _, rows = real_store.select("SELECT ?id ?cut WHERE { ?t a nmo:ClinicalTrial ; nmo:nctId ?id "

@@ -128,6 +128,13 @@ CASES = [
     # FIC-PDT: Ce6 in the text (l.678 "Ce6-embedded nanophotosensitizers"); T1's cargo cell prints a ROCK
     # inhibitor and an anti-PD-L1 antibody instead.
     ("FIC-PDT", "hasCargo", "chlorin e6", "Agent", {"NH2026 l.675-687"}),
+    # CMR2022 §8 [124-127] "Marqibo, Onivyde, and Vyxeos—all liposomal formulations of cytotoxic drugs":
+    # CMR2022's own carrier for Onivyde; the PEGylated liposome is NH2026 T2's (case above).
+    ("Onivyde", "hasCarrier", "liposome", "CarrierType", {"CMR2022 §8 [124,125,126,127]"}),
+    # NH2026 l.591-593 [175]: the combination "targets the increased expression of Nectin-4"; CMR2022 §3
+    # [72] says the combination "induced Nectin-4 expression" (no target), and T1 names no target.
+    ("Nanoquinacrine", "targets", "Nectin-4", "Target", {"NH2026 l.588-593"}),
+    ("Nanoquinacrine", "targets", "cancer stem cells", "Target", {"CMR2022 §3 [72]", "NH2026 l.588-593"}),
 ]
 
 
@@ -146,11 +153,21 @@ INFERRED = [
     ("RGD-functionalized CuS NPs", "targets", "integrins", "Target", "NH2026 l.664-674", "l.517-518"),
     # NH2026 l.598-600 [177]: "folate-conjugated nanocarrier"; the folate receptor is not named there.
     ("FaPPS", "targets", "folate receptor", "Target", "NH2026 l.598-600", "folate"),
+    # CMR2022 §5 [84] "conjugated S100A4 siRNA with CBSA and then coated them with exosome membrane"; NH2026
+    # l.613-614 [180] "cationic bovine serum albumin conjugated siS100A4 and exosome membrane coated
+    # nanoparticles": an albumin core, but neither prints "albumin nanoparticle" (T1: "Exosome-based NP").
+    ("CBSA/siS100A4@Exosome", "hasCarrier", "albumin nanoparticle", "CarrierType", "CMR2022 §5 [84]", "CBSA"),
+    ("CBSA/siS100A4@Exosome", "hasCarrier", "albumin nanoparticle", "CarrierType", "NH2026 l.611-616",
+     "CBSA"),
+    # CMR2022 §2 [67]: "hyaluronidase-responsive size-changeable biomimetic NPs (pPP-mCAuNCs@HA) with blood red
+    # cell membrane coating": gold nanoclusters and HA only in the product name.
+    ("pPP-mCAuNCs@HA", "hasCarrier", "gold nanocluster", "CarrierType", "CMR2022 §2 [67]", "product name"),
+    ("pPP-mCAuNCs@HA", "hasCoating", "hyaluronic acid", "Agent", "CMR2022 §2 [67]", "product name"),
 ]
 
 
 @pytest.mark.parametrize("formulation, predicate, name, kind, where, because", INFERRED,
-                         ids=[f"{c[0]}-{c[2]}" for c in INFERRED])
+                         ids=[f"{c[0]}-{c[2]}-{c[4]}" for c in INFERRED])
 def test_a_component_no_place_names_is_marked_inferred(real_store, formulation, predicate, name, kind,
                                                         where, because):
     got = places(real_store, formulation, predicate, name, kind)
@@ -168,14 +185,37 @@ SELECT DISTINCT ?f WHERE {
 
 
 def test_holding_nh2026_out_leaves_the_approved_brands_of_cmr2022_without_carrier_or_drug(real_store):
-    """CMR2022 §8 [124-129] names Doxil, Abraxane, Onivyde and NanoTherm without their carrier and drug
-    (those come from NH2026 Tables 2-3), but gives Hensify "hafnium oxide nanoparticles" and Marqibo and
-    Vyxeos "liposomal": a CMR2022-only view must lose exactly the former's carriers/cargo."""
+    """CMR2022 §8 [124-129] names Doxil, Abraxane and NanoTherm without their carrier and drug (those come
+    from NH2026 Tables 2-3), calls Onivyde only "liposomal" (PEGylated liposome and irinotecan are NH2026
+    T2's), and gives Hensify "hafnium oxide nanoparticles" and Marqibo and Vyxeos "liposomal": a CMR2022-only
+    view must lose exactly the former's NH2026-only carriers/cargo, and Onivyde keeps its liposome."""
     cmr = ox.NamedNode("https://w3id.org/nanomet-kg/id/source/CMR2022")
     got = {r["f"] for r in real_store.select(HELD_OUT, {"keep": cmr})[1]}
     brands = {entity(real_store, n) for n in ("Doxil", "Abraxane", "Onivyde", "NanoTherm", "Hensify",
                                               "Marqibo", "Vyxeos")}
     assert got & brands == {entity(real_store, n) for n in ("Doxil", "Abraxane", "Onivyde", "NanoTherm")}
+    kept = real_store.select(KEPT, {"f": entity(real_store, "Onivyde"), "keep": cmr})[1]
+    assert {r["o"] for r in kept} == {component(real_store, "liposome", "CarrierType")}
+
+
+KEPT = """
+SELECT DISTINCT ?o WHERE {
+  ?f nmo:hasCarrier ?o .
+  ?st rdf:subject ?f ; rdf:predicate nmo:hasCarrier ; rdf:object ?o ; nmo:sourceDocument ?keep .
+}"""
+
+
+def test_p_ch_has_no_coating_its_hyaluronic_acid_is_the_conjugate(real_store):
+    """CMR2022 §2 [66]: P@CH is "a polypyrrole-loaded CPT-conjugated HA NP": hyaluronic acid is the backbone
+    camptothecin is conjugated to (a polymer-drug conjugate), not a coat, and the place names no other."""
+    f = entity(real_store, "P@CH")
+    _, rows = real_store.select("SELECT ?o WHERE { ?f nmo:hasCoating ?o }", {"f": f})
+    assert not rows, [r["o"].value for r in rows]
+    _, rows = real_store.select("SELECT ?o WHERE { ?st rdf:subject ?f ; rdf:predicate nmo:hasCoating ; "
+                                "rdf:object ?o }", {"f": f})
+    assert not rows, "a statement of a removed coating is left"
+    assert places(real_store, "P@CH", "hasCarrier", "polymer-drug conjugate", "CarrierType") == {
+        "CMR2022 §2 [66]": None}
 
 
 UNSOURCED = """
