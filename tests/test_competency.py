@@ -1036,7 +1036,7 @@ def test_fic_pdt_table1_cargo_cell_is_a_co_treatment_marked_as_read_from_the_tab
     # nanophotosensitizers (FIC-PDT) and was further combined with PD-1//PDL-1 blockage"; T1 prints both in
     # its Cargo column: co-treatments, marked as read from the cargo cell, never cargo
     f = entity(real_store, "FIC-PDT")
-    given = {entity(real_store, "ROCK inhibitor", "Agent"), entity(real_store, "anti-PD-L1 antibody", "Agent")}
+    given = {entity(real_store, n, "Agent") for n in ("ROCK inhibitor", "anti-PD-L1 antibody")}
     assert not given & objects(real_store, f, "hasCargo")
     t1 = study_at(real_store, "FIC-PDT", "NH2026", "Table 1").node
     _, rows = real_store.select(INFERRED_ABOUT, {"s": t1, "p": nmo("combinedWith")})

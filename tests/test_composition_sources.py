@@ -159,8 +159,8 @@ INFERRED = [
     ("CBSA/siS100A4@Exosome", "hasCarrier", "albumin nanoparticle", "CarrierType", "CMR2022 §5 [84]", "CBSA"),
     ("CBSA/siS100A4@Exosome", "hasCarrier", "albumin nanoparticle", "CarrierType", "NH2026 l.611-616",
      "CBSA"),
-    # CMR2022 §2 [67]: "hyaluronidase-responsive size-changeable biomimetic NPs (pPP-mCAuNCs@HA) with blood red
-    # cell membrane coating": gold nanoclusters and HA only in the product name.
+    # CMR2022 §2 [67]: "hyaluronidase-responsive size-changeable biomimetic NPs (pPP-mCAuNCs@HA) with blood
+    # red cell membrane coating": gold nanoclusters and HA only in the product name.
     ("pPP-mCAuNCs@HA", "hasCarrier", "gold nanocluster", "CarrierType", "CMR2022 §2 [67]", "product name"),
     ("pPP-mCAuNCs@HA", "hasCoating", "hyaluronic acid", "Agent", "CMR2022 §2 [67]", "product name"),
 ]
