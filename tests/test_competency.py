@@ -1238,6 +1238,10 @@ def test_which_systems_are_described_in_both_reviews(real_store):
     # approved, metastatic breast cancer
     ("Doxil", "evidence level", "agree", ["approved"], [], [], "EvidenceLevel"),
     ("Doxil", "cancer type", "only NH2026", [], [], ["breast cancer"], "CancerType"),
+    # CMR2022 §8 [124-127] gives Doxil and Abraxane a year only ("cytotoxic drugs" is said of Marqibo,
+    # Onivyde, Vyxeos); NH2026 T1/T2 name doxorubicin and paclitaxel, cytotoxic chemotherapy
+    ("Doxil", "mechanism", "only NH2026", [], [], ["tumour cell killing"], "Mechanism"),
+    ("Abraxane", "mechanism", "only NH2026", [], [], ["tumour cell killing"], "Mechanism"),
 ])
 def test_where_the_two_reviews_agree_and_differ(real_store, system, axis, verdict, both, only_cmr, only_nh,
                                                 kind):
