@@ -186,12 +186,13 @@ def test_a_composition_triple_needs_a_sourced_statement(mini_copy, statement, so
         assert report.ok, report.describe_problems()
     else:
         assert len(found) == 1, report.describe_problems()
-        assert "form:fixture-plga nmo:hasCoating agent:hyaluronic-acid has no rdf:Statement" in found[0].detail
+        triple = "form:fixture-plga nmo:hasCoating agent:hyaluronic-acid"
+        assert f"{triple} has no rdf:Statement" in found[0].detail
         assert found[0].detail.endswith(".ttl")  # and where
 
 
 def test_a_statement_whose_composition_triple_is_gone_is_an_error(mini_copy):
-    """A statement left behind when its triple was changed (the cargo of the fixture liposome is paclitaxel)."""
+    """A statement left behind when its triple was changed (the fixture liposome's cargo is paclitaxel)."""
     (mini_copy.triples / "orphan.ttl").write_text(_COMPOSITION.replace(
         "form:fixture-plga nmo:hasCoating agent:hyaluronic-acid .", "") % (
         "[] a rdf:Statement ; rdf:subject form:fixture-liposome ; rdf:predicate nmo:hasCargo ;"

@@ -1195,8 +1195,8 @@ def test_which_systems_are_described_in_both_reviews(real_store):
     ("Doxil", "evidence level", "agree", ["approved"], [], [], "EvidenceLevel"),
     ("Doxil", "cancer type", "only NH2026", [], [], ["breast cancer"], "CancerType"),
     # what each review says a system is made of, by its sourced composition statements: CMR2022 §4 [82]
-    # "Etoposide delivered in LDH NPs (VP16-LDH)"; NH2026 Table 1 [179] and l.608-610 [179] "etoposide … combined with a
-    # layered double hydroxide (LDH) carrier"
+    # "Etoposide delivered in LDH NPs (VP16-LDH)"; NH2026 Table 1 [179] and l.608-610 [179] "etoposide …
+    # combined with a layered double hydroxide (LDH) carrier"
     ("VP16-LDH", "carrier", "agree", ["layered double hydroxide nanoparticle"], [], [], "CarrierType"),
     ("VP16-LDH", "cargo", "agree", ["etoposide"], [], [], "Agent"),
     # CMR2022 §8 [128,129] "Hensify (hafnium oxide nanoparticles for radiotherapy …)"; NH2026 Table 3

@@ -225,7 +225,8 @@ def statements_of(path: Path) -> set[tuple[str, ...]]:
     graph = ox.Store()
     graph.load(path=str(path), format=ox.RdfFormat.TURTLE)
     query = """SELECT ?p ?o ?d ?where (COALESCE(?why, "") AS ?inferred) WHERE {
-      ?st a rdf:Statement ; rdf:predicate ?p ; rdf:object ?o ; nmo:sourceDocument ?d ; nmo:section|nmo:lines ?where
+      ?st a rdf:Statement ; rdf:predicate ?p ; rdf:object ?o ; nmo:sourceDocument ?d ;
+          nmo:section|nmo:lines ?where
       OPTIONAL { ?st nmo:inferredFrom ?why } }"""
     from kg.core.prefixes import compact, sparql_prologue
 
@@ -237,9 +238,10 @@ def test_each_component_is_stated_at_the_place_of_its_row(data, tmp_path):
     """Two rows of one new formulation at two places: each component gets a sourced statement at the
     place of each row that gives it (marked ones with nmo:inferredFrom); the export gives each row back
     the components of its place."""
-    rows = [NEW_STUDY, ("Illustrative NP-1", "", "paclitaxel; indocyanine green [inferred: imaging named]", "",
-                        "breast cancer", "", "cytotoxicity and apoptosis induction", "", "in vitro", "CMR2022",
-                        "5", "", "80", "")]
+    second = ("Illustrative NP-1", "", "paclitaxel; indocyanine green [inferred: imaging named]", "",
+              "breast cancer", "", "cytotoxicity and apoptosis induction", "", "in vitro", "CMR2022", "5", "",
+              "80", "")
+    rows = [NEW_STUDY, second]
     import_tables([tsv(tmp_path / "two.tsv", HEADER, *rows)], data)
     out = data.triples / "curated" / "two" / "cmr2022.ttl"
     assert statements_of(out) == {
@@ -267,7 +269,9 @@ def test_export_names_a_component_without_a_sourced_statement(data):
     """A carrier stated without its source place has no row to stand on (nor does the lint accept it)."""
     (data.triples / "extra.ttl").write_text(
         "<https://w3id.org/nanomet-kg/id/formulation/aunc-cbsa-ha> "
-        "<https://w3id.org/nanomet-kg/ontology#hasCargo> <https://w3id.org/nanomet-kg/id/agent/paclitaxel> .\n")
+        "<https://w3id.org/nanomet-kg/ontology#hasCargo> "
+        "<https://w3id.org/nanomet-kg/id/agent/paclitaxel> .\n")
     result = CliRunner().invoke(main, ["curate", "export", "--triples", str(data.triples)])
     assert result.exit_code == 1
-    assert "form:aunc-cbsa-ha nmo:hasCargo agent:paclitaxel: no sourced statement gives its place" in result.output
+    assert "form:aunc-cbsa-ha nmo:hasCargo agent:paclitaxel: no sourced statement gives its place" \
+        in result.output

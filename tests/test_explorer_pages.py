@@ -88,7 +88,8 @@ def test_a_formulation_page_cites_each_component_where_it_is_stated(client, quer
     assert "has cargo … 1 doxorubicin small molecule — NH2026 l.200-201 [61] doi:10.1039/D6NH00023A " \
            "Fixture gold rod has carrier … 1 gold nanorod carrier type — CMR2022 §6 [30] " \
            "doi:10.1007/s10555-022-10025-7 ; NH2026 l.200-201 [61] doi:10.1039/D6NH00023A Fixture gold rod " \
-           "has targeting ligand … 1 AMD3100 small molecule — CMR2022 §6 [30] doi:10.1007/s10555-022-10025-7 …" \
+           "has targeting ligand … 1 AMD3100 small molecule — CMR2022 §6 [30] " \
+           "doi:10.1007/s10555-022-10025-7 …" \
            in text
 
 

@@ -236,7 +236,8 @@ def test_review_differences(graph):
     swapped = graph.query("review-differences", first="NH2026", second="CMR2022")
     assert table(swapped, "axis", "agreement", "only_first", "only_second")[4] == (
         "metastasis site", "only CMR2022", None, "bone")
-    assert [r["axis"] for r in graph.query("review-differences", verdict="agree")] == ["cancer type", "carrier"]
+    agreed = graph.query("review-differences", verdict="agree")
+    assert [r["axis"] for r in agreed] == ["cancer type", "carrier"]
     assert table(graph.query("review-differences", axis="cargo"), "only_second") == [("doxorubicin",)]
     assert table(graph.query("review-differences", axis="mechanism"), "agreement") == [("differ",)]
     assert graph.query("review-differences", first="CMR2022", second="CMR2022").rows == []

@@ -174,8 +174,8 @@ def unsourced_statements(store: ox.Store, where: Callable[[str], str]) -> list[F
         }""")
     return [
         Finding("error", "unsourced-statement", r["s"].value,
-                f"{compact(r['s'].value)} {compact(r['p'].value)} {compact(r['o'].value)} has no rdf:Statement "
-                f"with nmo:sourceDocument and nmo:section or nmo:lines{where(r['s'].value)}")
+                f"{compact(r['s'].value)} {compact(r['p'].value)} {compact(r['o'].value)} has no "
+                f"rdf:Statement with nmo:sourceDocument and nmo:section or nmo:lines{where(r['s'].value)}")
         for r in missing
     ] + [
         Finding("error", "statement-not-asserted", r["s"].value,

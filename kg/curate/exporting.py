@@ -171,8 +171,8 @@ class Exporter:
         for (subject, predicate, value), found in sorted(self.inferences.items()):
             for _, place, statement in found:
                 if statement not in self.used:
-                    self.problems.append(f"{compact(subject)} {compact(predicate)} {compact(value)}: the place of "
-                                         f"its sourced statement ({place[0] and compact(place[0])} "
+                    self.problems.append(f"{compact(subject)} {compact(predicate)} {compact(value)}: the "
+                                         f"place of its sourced statement ({place[0] and compact(place[0])} "
                                          f"{place[1] or place[2]}) is none of its rows', or the graph does "
                                          "not state it")
         if self.problems:
@@ -199,7 +199,8 @@ class Exporter:
             values = said.get(_predicate(column), [])
             if column_name in COMPONENTS:  # what the row's place states of them
                 held = {v.value for v in values}
-                values = list(dict.fromkeys(o for p, o in stated if p == _predicate(column) and o.value in held))
+                values = list(dict.fromkeys(o for p, o in stated
+                                            if p == _predicate(column) and o.value in held))
             cells[column_name] = self.cell(column, values, compact(form), form, place)
         return cells
 
@@ -209,9 +210,9 @@ class Exporter:
             for predicate in sorted(COMPONENT_PREDICATES):
                 for value in said.get(predicate, []):
                     if (form, predicate, value.value) not in self.inferences:
-                        self.problems.append(f"{compact(form)} {compact(predicate)} {compact(value.value)}: no "
-                                             "sourced statement gives its place (a row states a component at "
-                                             "its source place)")
+                        self.problems.append(f"{compact(form)} {compact(predicate)} {compact(value.value)}: "
+                                             "no sourced statement gives its place (a row states a "
+                                             "component at its source place)")
 
 
 def export_table(graph: ox.Store, fmt: str = "tsv") -> str:
