@@ -6,8 +6,10 @@ hierarchies of ``ontology/*.ttl`` (deepened with synthetic sub-types as the grap
 them it mints vocabulary (targets, agents, cancer types, organs, drug classes, source documents),
 background biology (``involvedIn``, ``actsOn``, ``binds``, ``drugClass``, each with its reified, sourced
 ``rdf:Statement``) and then formulations with their studies, approvals and trials until the triple
-budget is spent. Popularity is skewed (a few hub targets, carriers and mechanisms, a long tail), the
-ratios follow the curated graph (≈1.6 studies per formulation, ≈70 triples per formulation), and
+budget is spent; each component of a formulation (carrier, coating, ligand, cargo, target) has a sourced
+statement at the place of one of its studies, or of two (as the curated graph's composition). Popularity
+is skewed (a few hub targets, carriers and mechanisms, a long tail), the ratios follow the curated graph
+(≈1.6 studies per formulation, ≈1.3 statements per component, ≈90 triples per formulation), and
 labels are unique within a class after name normalisation, so the build accepts it.
 
     python -m benchmarks.synthetic --triples 100000 --out /tmp/kg-100k
@@ -303,9 +305,14 @@ class Generator:
 
     def _sourced(self, out: TurtleWriter, s: str, p: str, o: str, vocab: Vocabulary) -> None:
         out.subject(s, [(p, o)])
+        self._statement(out, s, p, o, self._provenance(vocab))
+
+    @staticmethod
+    def _statement(out: TurtleWriter, s: str, p: str, o: str,
+                   place: list[tuple[str, list[str] | str]]) -> None:
+        """The reified ``s p o`` with its source place."""
         out.subject("[]", [("a", "rdf:Statement"), ("rdf:subject", s), ("rdf:predicate", p),
-                           ("rdf:object", o),
-                           *self._provenance(vocab)])
+                           ("rdf:object", o), *place])
 
     def _provenance(self, vocab: Vocabulary) -> list[tuple[str, list[str] | str]]:
         rng = self.rng
@@ -327,19 +334,27 @@ class Generator:
             i = (part - 1) * FORMULATIONS_PER_FILE + k
             form = f"form:syn-f{i}"
             label = f"nano-system {i}"
-            out.subject(form, [
-                ("a", ["nmo:FormulationStrategy"] if rng.random() < 0.05 else ["nmo:Formulation"]),
-                ("rdfs:label", text(label)),
-                ("skos:altLabel", [text(f"NS-{i} particle")] if rng.random() < 0.4 else []),
-                ("rdfs:comment", [text(f"Synthetic formulation {i}.")] if rng.random() < 0.6 else []),
+            places = [self._provenance(vocab) for _ in range(rng.choices((1, 2, 3), (55, 30, 15))[0])]
+            composition = [
                 ("nmo:hasCarrier", vocab.carriers.some(1, 2)),
                 ("nmo:hasCoating", vocab.materials.some(1, 2) if rng.random() < 0.3 else []),
                 ("nmo:hasLigand", [vocab.ligands.one()] if rng.random() < 0.25 else []),
                 ("nmo:hasCargo", vocab.agents.some(1, 3)),
                 ("nmo:targets", vocab.targets.some(1, 2) if rng.random() < 0.7 else []),
+            ]
+            out.subject(form, [
+                ("a", ["nmo:FormulationStrategy"] if rng.random() < 0.05 else ["nmo:Formulation"]),
+                ("rdfs:label", text(label)),
+                ("skos:altLabel", [text(f"NS-{i} particle")] if rng.random() < 0.4 else []),
+                ("rdfs:comment", [text(f"Synthetic formulation {i}.")] if rng.random() < 0.6 else []),
+                *composition,
             ])
-            for n in range(rng.choices((1, 2, 3), (55, 30, 15))[0]):
-                self._study(out, form, label, f"{i}-{n}", self._evidence(), vocab)
+            for n, place in enumerate(places):
+                self._study(out, form, label, f"{i}-{n}", self._evidence(), vocab, place)
+            for predicate, objects in composition:
+                for o in objects:
+                    for place in rng.sample(places, 2 if len(places) > 1 and rng.random() < 0.3 else 1):
+                        self._statement(out, form, predicate, o, place)
             roll = rng.random()
             if roll < 0.03:
                 self._approval(out, form, label, i, vocab)
@@ -353,7 +368,7 @@ class Generator:
         return self.rng.choices(levels, (30, 62, 3, 5))[0]
 
     def _study(self, out: TurtleWriter, form: str, label: str, key: str, evidence: str,
-               vocab: Vocabulary) -> None:
+               vocab: Vocabulary, place: list[tuple[str, list[str] | str]] | None = None) -> None:
         rng = self.rng
         drawn = {rng.choices(range(len(STEP_WEIGHTS)), STEP_WEIGHTS)[0] for _ in range(rng.randint(1, 2))}
         steps = [self.terms.steps[i] for i in sorted(drawn) if i < len(self.terms.steps)]
@@ -369,7 +384,7 @@ class Generator:
             ("nmo:modality", rng.sample(self.terms.modalities, rng.randint(1, 2))),
             ("nmo:combinedWith", [vocab.agents.one()] if rng.random() < 0.15 else []),
             ("nmo:evidenceLevel", evidence),
-            *self._provenance(vocab),
+            *(place or self._provenance(vocab)),
         ])
 
     def _approval(self, out: TurtleWriter, form: str, label: str, i: int, vocab: Vocabulary) -> None:

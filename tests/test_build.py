@@ -115,8 +115,15 @@ _TWIN = """
 @prefix src: <https://w3id.org/nanomet-kg/id/source/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 form:fixture-plga-again a nmo:Formulation ; rdfs:label "PLGA-HA particles, other name" ;
     nmo:hasCarrier carrier:plga-nanoparticle ; nmo:hasCargo agent:paclitaxel ; nmo:targets target:cd44 .
+[] a rdf:Statement ; rdf:subject form:fixture-plga-again ; rdf:predicate nmo:hasCarrier ;
+    rdf:object carrier:plga-nanoparticle ; nmo:sourceDocument src:NH2026 ; nmo:lines "1-2" .
+[] a rdf:Statement ; rdf:subject form:fixture-plga-again ; rdf:predicate nmo:hasCargo ;
+    rdf:object agent:paclitaxel ; nmo:sourceDocument src:NH2026 ; nmo:lines "1-2" .
+[] a rdf:Statement ; rdf:subject form:fixture-plga-again ; rdf:predicate nmo:targets ;
+    rdf:object target:cd44 ; nmo:sourceDocument src:NH2026 ; nmo:lines "1-2" .
 study:fixture-3 a nmo:Study ; rdfs:label "Fixture study 3" ; nmo:evaluates form:fixture-plga-again ;
     nmo:cancerType disease:CANCER ; nmo:evidenceLevel evidence:in-vitro ;
     nmo:sourceDocument src:NH2026 ; nmo:lines "1-2" .
@@ -151,6 +158,48 @@ target:hif-1alpha nmo:involvedIn step:emt .
 """)
     report = validate(mini_copy)
     assert [f.check for f in report.errors] == ["unsourced-statement"]
+
+
+_COMPOSITION = """
+@prefix nmo: <https://w3id.org/nanomet-kg/ontology#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix form: <https://w3id.org/nanomet-kg/id/formulation/> .
+@prefix agent: <https://w3id.org/nanomet-kg/id/agent/> .
+@prefix src: <https://w3id.org/nanomet-kg/id/source/> .
+form:fixture-plga nmo:hasCoating agent:hyaluronic-acid .
+%s
+"""
+
+
+@pytest.mark.parametrize("statement, sourced", [
+    ("", False),                                                        # no statement at all
+    ("[] rdf:subject form:fixture-plga ; rdf:predicate nmo:hasCoating ; rdf:object agent:hyaluronic-acid ;"
+     " nmo:sourceDocument src:CMR2022 .", False),                      # a source but no place
+    ("[] a rdf:Statement ; rdf:subject form:fixture-plga ; rdf:predicate nmo:hasCoating ;"
+     ' rdf:object agent:hyaluronic-acid ; nmo:sourceDocument src:CMR2022 ; nmo:section "3" .', True),
+])
+def test_a_composition_triple_needs_a_sourced_statement(mini_copy, statement, sourced):
+    (mini_copy.triples / "coating.ttl").write_text(_COMPOSITION % statement)
+    report = validate(mini_copy)
+    found = [f for f in report.errors if f.check == "unsourced-statement"]
+    if sourced:
+        assert report.ok, report.describe_problems()
+    else:
+        assert len(found) == 1, report.describe_problems()
+        triple = "form:fixture-plga nmo:hasCoating agent:hyaluronic-acid"
+        assert f"{triple} has no rdf:Statement" in found[0].detail
+        assert found[0].detail.endswith(".ttl")  # and where
+
+
+def test_a_statement_whose_composition_triple_is_gone_is_an_error(mini_copy):
+    """A statement left behind when its triple was changed (the fixture liposome's cargo is paclitaxel)."""
+    (mini_copy.triples / "orphan.ttl").write_text(_COMPOSITION.replace(
+        "form:fixture-plga nmo:hasCoating agent:hyaluronic-acid .", "") % (
+        "[] a rdf:Statement ; rdf:subject form:fixture-liposome ; rdf:predicate nmo:hasCargo ;"
+        ' rdf:object agent:hyaluronic-acid ; nmo:sourceDocument src:NH2026 ; nmo:lines "100-104" .'))
+    report = validate(mini_copy)
+    assert [f.check for f in report.errors] == ["statement-not-asserted"]
+    assert "form:fixture-liposome nmo:hasCargo agent:hyaluronic-acid" in report.errors[0].detail
 
 
 def test_truncated_nct_needs_marking(mini_copy):

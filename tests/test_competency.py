@@ -1242,6 +1242,14 @@ def test_which_systems_are_described_in_both_reviews(real_store):
     # Onivyde, Vyxeos); NH2026 T1/T2 name doxorubicin and paclitaxel, cytotoxic chemotherapy
     ("Doxil", "mechanism", "only NH2026", [], [], ["tumour cell killing"], "Mechanism"),
     ("Abraxane", "mechanism", "only NH2026", [], [], ["tumour cell killing"], "Mechanism"),
+    # what each review says a system is made of, by its sourced composition statements: CMR2022 §4 [82]
+    # "Etoposide delivered in LDH NPs (VP16-LDH)"; NH2026 Table 1 [179] and l.608-610 [179] "etoposide …
+    # combined with a layered double hydroxide (LDH) carrier"
+    ("VP16-LDH", "carrier", "agree", ["layered double hydroxide nanoparticle"], [], [], "CarrierType"),
+    ("VP16-LDH", "cargo", "agree", ["etoposide"], [], [], "Agent"),
+    # CMR2022 §8 [128,129] "Hensify (hafnium oxide nanoparticles for radiotherapy …)"; NH2026 Table 3
+    # (l.969-970) lists NBTXR3 (Hensify) as hafnium oxide particles
+    ("Hensify", "carrier", "agree", ["hafnium oxide nanoparticle"], [], [], "CarrierType"),
 ])
 def test_where_the_two_reviews_agree_and_differ(real_store, system, axis, verdict, both, only_cmr, only_nh,
                                                 kind):

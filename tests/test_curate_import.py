@@ -218,3 +218,60 @@ def test_the_benchmark_rows_import(tmp_path):
     table.write_text(write_table(STUDIES, synthetic_rows(30), "tsv"), encoding="utf-8")
     found = run_once(table, tmp_path)
     assert found["triples_written"] > 30 * 10 and found["validate"] > 0
+
+
+def statements_of(path: Path) -> set[tuple[str, ...]]:
+    """(predicate, object, source, section or lines, inferred from) of every sourced statement in a file."""
+    graph = ox.Store()
+    graph.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    query = """SELECT ?p ?o ?d ?where (COALESCE(?why, "") AS ?inferred) WHERE {
+      ?st a rdf:Statement ; rdf:predicate ?p ; rdf:object ?o ; nmo:sourceDocument ?d ;
+          nmo:section|nmo:lines ?where
+      OPTIONAL { ?st nmo:inferredFrom ?why } }"""
+    from kg.core.prefixes import compact, sparql_prologue
+
+    return {tuple(compact(r[v].value) for v in ("p", "o", "d", "where", "inferred"))
+            for r in graph.query(sparql_prologue() + query)}
+
+
+def test_each_component_is_stated_at_the_place_of_its_row(data, tmp_path):
+    """Two rows of one new formulation at two places: each component gets a sourced statement at the
+    place of each row that gives it (marked ones with nmo:inferredFrom); the export gives each row back
+    the components of its place."""
+    second = ("Illustrative NP-1", "", "paclitaxel; indocyanine green [inferred: imaging named]", "",
+              "breast cancer", "", "cytotoxicity and apoptosis induction", "", "in vitro", "CMR2022", "5", "",
+              "80", "")
+    rows = [NEW_STUDY, second]
+    import_tables([tsv(tmp_path / "two.tsv", HEADER, *rows)], data)
+    out = data.triples / "curated" / "two" / "cmr2022.ttl"
+    assert statements_of(out) == {
+        ("nmo:hasCarrier", "carrier:liposome", "src:CMR2022", "4", ""),
+        ("nmo:hasCargo", "agent:paclitaxel", "src:CMR2022", "4", ""),
+        ("nmo:hasCargo", "agent:indocyanine-green", "src:CMR2022", "4", ""),
+        ("nmo:targets", "target:cxcr4", "src:CMR2022", "4", ""),
+        ("nmo:hasCargo", "agent:paclitaxel", "src:CMR2022", "5", ""),
+        ("nmo:hasCargo", "agent:indocyanine-green", "src:CMR2022", "5", "imaging named"),
+    }
+    assert validate(data).ok
+    from kg.core.loading import load_files
+    from kg.curate.exporting import Exporter
+
+    graph = ox.Store()
+    load_files(graph, data.files())
+    exported = {r["section"]: r for r in Exporter(graph).rows() if r["formulation"] == "Illustrative NP-1"}
+    assert (exported["4"]["carrier_types"], exported["4"]["cargo"]) == (
+        ["liposome"], ["indocyanine green", "paclitaxel"])
+    assert (exported["5"]["carrier_types"], exported["5"]["targets"]) == ([], [])
+    assert exported["5"]["cargo"] == ["indocyanine green [inferred: imaging named]", "paclitaxel"]
+
+
+def test_export_names_a_component_without_a_sourced_statement(data):
+    """A carrier stated without its source place has no row to stand on (nor does the lint accept it)."""
+    (data.triples / "extra.ttl").write_text(
+        "<https://w3id.org/nanomet-kg/id/formulation/aunc-cbsa-ha> "
+        "<https://w3id.org/nanomet-kg/ontology#hasCargo> "
+        "<https://w3id.org/nanomet-kg/id/agent/paclitaxel> .\n")
+    result = CliRunner().invoke(main, ["curate", "export", "--triples", str(data.triples)])
+    assert result.exit_code == 1
+    assert "form:aunc-cbsa-ha nmo:hasCargo agent:paclitaxel: no sourced statement gives its place" \
+        in result.output

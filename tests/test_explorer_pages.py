@@ -63,14 +63,34 @@ def test_an_entity_page_shows_facts_sources_and_studies(client):
     assert re.search(r"involved in … .*extravasation cascade step — NH2026 l\.197-202 \[53, 54\] "
                      r"doi:10\.1039/D6NH00023A", text)
     assert '<a href="/id/step/extravasation" class="ref">extravasation</a>' in page
-    # the formulations that target it, in the other direction, cited where their studies describe them
+    # the formulations that target it, in the other direction, cited at the places that state it
     assert re.search(r"… targets CXCR4 3 .*CXCR4-targeted metallo-nanodrugs formulation — "
-                     r"NH2026 l\.873-879 \[235\] doi:10\.1039/D6NH00023A in vivo \(animal\)", text)
+                     r"NH2026 l\.873-879 \[235\] doi:10\.1039/D6NH00023A Studies", text)
     # its studies, with evidence and citation: NH2026 l.873-879 [235], in vivo (BALB/c mice)
     assert re.search(r"CXCR4-targeted metallo-nanodrugs against breast cancer growth and lung metastasis "
                      r"\(NH2026 l\.873-879\) study .*NH2026 l\.873-879 \[235\] doi:10\.1039/D6NH00023A "
                      r"in vivo \(animal\)", text)
     assert "/static/vendor/vis-network.min.js" in page and 'id="graph"' in page
+
+
+def test_a_formulation_page_cites_each_component_where_it_is_stated(client, query_store_path):
+    """Abraxane: NH2026 l.505-507 [151] (paclitaxel, Abraxane®) and l.542-544 [165] (protein-bound
+    paclitaxel) state its cargo. On the query fixture the gold rod is in both sources, but only CMR2022
+    names its ligand and only NH2026 its cargo: each component cites only those places."""
+    text = text_of(client.get("/id/formulation/abraxane", headers=HTML).text)
+    cargo = re.search(r"Abraxane has cargo … 1 paclitaxel small molecule — (.*?) Abraxane has", text)
+    assert cargo and "NH2026 l.505-507 [151]" in cargo.group(1) and "NH2026 l.542-544 [165]" in cargo.group(1)
+    explorer, fixture = client_for(query_store_path)
+    try:
+        text = text_of(fixture.get("/id/formulation/fixture-gold", headers=HTML).text)
+    finally:
+        explorer.close()
+    assert "has cargo … 1 doxorubicin small molecule — NH2026 l.200-201 [61] doi:10.1039/D6NH00023A " \
+           "Fixture gold rod has carrier … 1 gold nanorod carrier type — CMR2022 §6 [30] " \
+           "doi:10.1007/s10555-022-10025-7 ; NH2026 l.200-201 [61] doi:10.1039/D6NH00023A Fixture gold rod " \
+           "has targeting ligand … 1 AMD3100 small molecule — CMR2022 §6 [30] " \
+           "doi:10.1007/s10555-022-10025-7 …" \
+           in text
 
 
 def test_a_study_page_cites_its_review(client):

@@ -147,6 +147,19 @@ def test_kgx_nodes_and_edges(export, query_store):
     assert to_kgx(query_store.triples()) == to_kgx(reversed(query_store.triples()))
 
 
+def test_kgx_composition_edges_cite_the_places_that_state_them(export):
+    """tests/data/queries/extra.ttl: both sources state the gold rod's carrier, only NH2026 its cargo."""
+    folder = export("kgx", "kgx")
+    edges = {(e["subject"], e["original_predicate"], e["object"]): e
+             for e in _tsv((folder / "edges.tsv").read_bytes())}
+    gold = "nmkg.formulation:fixture-gold"
+    carrier = edges[gold, "nmo:hasCarrier", "nmkg.carrier:gold-nanorod"]
+    assert carrier["citations"] == "CMR2022 §6 [30]|NH2026 l.200-201 [61]"
+    assert carrier["publications"] == "doi:10.1007/s10555-022-10025-7|doi:10.1039/D6NH00023A"
+    cargo = edges[gold, "nmo:hasCargo", "nmkg.agent:doxorubicin"]
+    assert (cargo["citations"], cargo["publications"]) == ("NH2026 l.200-201 [61]", "doi:10.1039/D6NH00023A")
+
+
 def test_kgx_targets_are_as_specific_as_the_graph_allows():
     """A formulation's target is in direct contact when its ligand binds it, affected when its cargo acts
     on it, and merely related otherwise; a non-molecular cargo is a part, not an active ingredient."""

@@ -34,9 +34,12 @@ def test_edges_carry_the_sources_they_rest_on(analysis_store):
     study = graph.edges[ID + "study/fx-s2", ID + "step/macrometastasis", "nmo:addressesStep"]
     assert study["sources"] == ["NH2026 l.10-12 [2]"]
     assert (study["evidence"], study["evidence_label"]) == (1, "in vitro")
-    # what lipo A is made of rests on the places that describe it: its two studies
+    # what lipo A is made of rests on the places its sourced statements name: the carrier on both
+    # reviews', the cargo on NH2026's alone (though CMR2022 describes lipo A too)
     carrier = graph.edges[LIPO_A, ID + "carrier/pegylated-liposome", "nmo:hasCarrier"]
     assert carrier["sources"] == ["CMR2022 §2 [1]", "NH2026 l.10-12 [2]"]
+    cargo = graph.edges[LIPO_A, ID + "agent/fx-drug", "nmo:hasCargo"]
+    assert cargo["sources"] == ["NH2026 l.10-12 [2]"]
     background = graph.edges[ID + "agent/fx-drug", ID + "target/fx-t2", "nmo:actsOn"]
     assert background["sources"] == ["CMR2022 §5 [7]"]
     broader = graph.edges[ID + "carrier/pegylated-liposome", ID + "carrier/liposome", "skos:broader"]
@@ -90,6 +93,11 @@ def test_a_rebuilt_store_gets_a_new_projection(tmp_path, monkeypatch):
 <https://w3id.org/nanomet-kg/id/study/fx-new> a nmo:Study ; rdfs:label "FX new study" ;
     nmo:evaluates <https://w3id.org/nanomet-kg/id/formulation/fx-new> ;
     nmo:evidenceLevel <https://w3id.org/nanomet-kg/id/evidence/in-vitro> ;
+    nmo:sourceDocument <https://w3id.org/nanomet-kg/id/source/CMR2022> ; nmo:section "3" .
+[] a <http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement> ;
+    <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <https://w3id.org/nanomet-kg/id/formulation/fx-new> ;
+    <http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> nmo:hasCarrier ;
+    <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> <https://w3id.org/nanomet-kg/id/carrier/dendrimer> ;
     nmo:sourceDocument <https://w3id.org/nanomet-kg/id/source/CMR2022> ; nmo:section "3" .
 """)
     build(store_path, Sources.default(triples=triples))

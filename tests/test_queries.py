@@ -219,7 +219,8 @@ def test_systems_by_source(graph):
 
 def test_review_differences(graph):
     """The gold rod is the one fixture system in both sources (tests/data/queries/extra.ttl): study 3
-    (CMR2022) and study 4 (NH2026) agree on the cancer only."""
+    (CMR2022) and study 4 (NH2026) agree on the cancer only; by the sourced composition statements both
+    name its carrier, only CMR2022 its ligand, only NH2026 its cargo (no coating, no designed target)."""
     result = graph.query("review-differences")
     assert {r["formulation"] for r in result} == {"Fixture gold rod"}
     assert table(result, "axis", "agreement", "both", "only_first", "only_second") == [
@@ -228,11 +229,16 @@ def test_review_differences(graph):
         ("cancer type", "agree", "breast cancer", None, None),
         ("mechanism", "differ", None, "immune checkpoint blockade", "photothermal effect"),
         ("metastasis site", "only CMR2022", None, "bone", None),
+        ("carrier", "agree", "gold nanorod", None, None),
+        ("ligand", "only CMR2022", None, "AMD3100", None),
+        ("cargo", "only NH2026", None, None, "doxorubicin"),
     ]
     swapped = graph.query("review-differences", first="NH2026", second="CMR2022")
     assert table(swapped, "axis", "agreement", "only_first", "only_second")[4] == (
         "metastasis site", "only CMR2022", None, "bone")
-    assert [r["axis"] for r in graph.query("review-differences", verdict="agree")] == ["cancer type"]
+    agreed = graph.query("review-differences", verdict="agree")
+    assert [r["axis"] for r in agreed] == ["cancer type", "carrier"]
+    assert table(graph.query("review-differences", axis="cargo"), "only_second") == [("doxorubicin",)]
     assert table(graph.query("review-differences", axis="mechanism"), "agreement") == [("differ",)]
     assert graph.query("review-differences", first="CMR2022", second="CMR2022").rows == []
 
@@ -248,6 +254,14 @@ def test_provenance_of_background_and_records(graph):
         ("Fixture micelle approval by FDA", "record: approves", "Table 2 l.736"),
         ("Fixture study 5", "record: evaluates", "Table 2 l.736"),
         ("NCT01234567", "record: tests formulation", "Table 3 l.969-970"),
+        (None, "statement: Fixture micelle has cargo doxorubicin", "Table 2 l.736"),
+        (None, "statement: Fixture micelle has carrier polymeric micelle", "Table 2 l.736"),
+    ]
+    # a cargo: the places that state it, not every study of the formulations that carry it (study 3 of
+    # the gold rod, CMR2022 §6, does not name doxorubicin)
+    assert table(graph.query("provenance", node="doxorubicin"), "relation", "source", "location") == [
+        ("statement: Fixture gold rod has cargo doxorubicin", "NH2026", "l.200-201"),
+        ("statement: Fixture micelle has cargo doxorubicin", "NH2026", "Table 2 l.736"),
     ]
     own = graph.query("provenance", node="Fixture study 3")
     assert table(own, "relation", "source", "location", "references") == [

@@ -105,7 +105,7 @@ def test_an_absent_path_or_an_empty_folder_gets_a_store(tmp_path, make, mini_sou
     build(store, mini_sources)
     assert store.is_symlink() and current_version(store) == tmp_path / os.readlink(store)
     with open_store(store) as opened:
-        assert opened.manifest()["curated_triples"] == 71  # the two files of tests/data/mini
+        assert opened.manifest()["curated_triples"] == 123  # the two files of tests/data/mini
 
 
 @pytest.fixture
@@ -139,18 +139,18 @@ def test_no_curated_triples_is_refused_unless_forced(tmp_path, mini_built, fill)
 
 def test_losing_most_of_the_store_is_refused_unless_forced(tmp_path, query_sources, mini_sources):
     store = tmp_path / "store"
-    build(store, query_sources)  # tests/data/mini + tests/data/queries: 196 curated triples
+    build(store, query_sources)  # tests/data/mini + tests/data/queries: 292 curated triples
     before = answers(store)
-    result = kg_build(store, "--triples", str(mini_sources.triples))  # 71 of them
+    result = kg_build(store, "--triples", str(mini_sources.triples))  # 123 of them
     assert result.exit_code == 3, result.output
-    assert (f"the new graph has 71 curated triples, the store at {store} has 196: refusing to replace it "
+    assert (f"the new graph has 123 curated triples, the store at {store} has 292: refusing to replace it "
             f"with less than {KEEP_AT_LEAST:.0%} of them") in result.stderr
     assert "--force" in result.stderr and "Traceback" not in result.output
     assert answers(store) == before
     assert kg_build(store, "--triples", str(mini_sources.triples), "--force").exit_code == 0
-    # tests/data/queries/extra.ttl's 125 triples are gone, and the 7 superclass types `kg build` inferred
+    # tests/data/queries/extra.ttl's 169 triples are gone, and the 7 superclass types `kg build` inferred
     # for its targets and agents (kg.core.inference)
-    assert len(answers(store)) == len(before) - 125 - 7
+    assert len(answers(store)) == len(before) - 169 - 7
 
 
 def test_a_manifest_without_curated_count_compares_all_triples(mini_built, query_sources):

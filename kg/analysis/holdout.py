@@ -4,18 +4,15 @@ would have it.
 Holding out review H (``"NH2026"``) removes, from a projection with studies and from the collapsed one:
 
 - every study, approval and trial whose ``nmo:sourceDocument`` is H, and H's source-document node;
-- every background-biology statement (:data:`kg.core.schema.BACKGROUND_PREDICATES`) whose reified
-  ``rdf:Statement`` sources are all H (a statement both reviews make stays, with the other one's source);
+- every composition link (carrier, coating, ligand, cargo, designed target) and background-biology link
+  (:data:`kg.core.schema.SOURCED_PREDICATES`) whose reified ``rdf:Statement`` sources are all H (one
+  both reviews state stays, with the other one's source): a formulation both reviews describe keeps
+  only what the training review states of it;
 - every formulation no remaining study, approval or trial speaks of, with its composition;
 - from folded study links (collapsed projection), the studies of H; a link left with none goes;
 - every node that had links and has none left (a target only H's formulations aim at) — except the
   concepts of the vocabulary's own axes (carrier types, mechanisms, cascade steps: the ontology is
   part of every training graph).
-
-**The composition leak.** What a formulation is made of (``hasCarrier``, ``targets`` …) is not sourced
-per statement yet (issue 19): a formulation both reviews describe keeps its whole composition, though
-part of it may come from H alone. :attr:`Split.leaked` counts those composition links, and
-``strict=True`` drops every formulation H also describes, to measure what the leak is worth.
 """
 
 from __future__ import annotations
@@ -26,12 +23,11 @@ from typing import TYPE_CHECKING
 from kg.analysis.reach import study_evidence
 from kg.core.schema import (
     APPROVES,
-    BACKGROUND_PREDICATES,
     CITED_TYPES,
-    COMPOSITION_PREDICATES,
     EVALUATES,
     HIERARCHICAL_TYPES,
     SOURCE_DOCUMENT,
+    SOURCED_PREDICATES,
     TESTS_FORMULATION,
 )
 
@@ -53,7 +49,6 @@ class Split:
     full: nx.MultiDiGraph
     collapsed: nx.MultiDiGraph
     removed_nodes: set[str]
-    leaked: int  # composition links of kept formulations that the held-out review also describes
     shared_formulations: int  # formulations both reviews describe
 
     @property
@@ -90,7 +85,7 @@ def described_by(graph: nx.MultiDiGraph, cited: dict[str, set[str]]) -> dict[str
     return found
 
 
-def split(full: nx.MultiDiGraph, collapsed: nx.MultiDiGraph, held_out: str, strict: bool = False) -> Split:
+def split(full: nx.MultiDiGraph, collapsed: nx.MultiDiGraph, held_out: str) -> Split:
     """The training graphs without review ``held_out`` (see the module docstring)."""
     training = next(r for r in REVIEWS if r != held_out)
     cited = cited_by(full)
@@ -98,22 +93,21 @@ def split(full: nx.MultiDiGraph, collapsed: nx.MultiDiGraph, held_out: str, stri
     dropped |= {n for n, d in full.nodes(data=True) if d.get("type") == "SourceDocument"
                 and d.get("label") == held_out}
     described = described_by(full, cited)
-    kept_formulations = {f for f, docs in described.items()
-                         if training in docs and not (strict and held_out in docs)}
+    kept_formulations = {f for f, docs in described.items() if training in docs}
     dropped |= {n for n, d in full.nodes(data=True) if d.get("family") == "Formulation"
                 and n not in kept_formulations}
     shared = {f for f in kept_formulations if held_out in described[f]}
-    leaked = sum(1 for f in shared for _, _, k in full.out_edges(f, keys=True) if k in COMPOSITION_PREDICATES)
     evidence = {s: study_evidence(full, s) for s, docs in cited.items() if training in docs}
     train_full = _without(full, dropped, held_out, evidence)
     train_collapsed = _without(collapsed, dropped, held_out, evidence)
     return Split(training, held_out, train_full, train_collapsed,
-                 (set(full) - set(train_full)) | (set(collapsed) - set(train_collapsed)), leaked, len(shared))
+                 (set(full) - set(train_full)) | (set(collapsed) - set(train_collapsed)), len(shared))
 
 
 def _without(graph: nx.MultiDiGraph, dropped: set[str], held_out: str,
              evidence: dict[str, tuple[int, str]]) -> nx.MultiDiGraph:
     kept = graph.copy()
+    sourced = frozenset(SOURCED_PREDICATES)
     had_links = {n for n in kept if kept.degree(n)}
     kept.remove_nodes_from(dropped & set(kept))
     gone = []
@@ -126,8 +120,8 @@ def _without(graph: nx.MultiDiGraph, dropped: set[str], held_out: str,
                 continue
             data["studies"] = studies
             data["evidence"], data["evidence_label"] = max(evidence[s] for s in studies)
-        elif key in BACKGROUND_PREDICATES and all(source_of(s) == held_out for s in sources):
-            gone.append((u, v, key))  # an unsourced background statement goes too: it cannot be attributed
+        elif key in sourced and all(source_of(s) == held_out for s in sources):
+            gone.append((u, v, key))  # an unsourced one goes too: it cannot be attributed
             continue
         data["sources"] = [s for s in sources if source_of(s) != held_out]
     kept.remove_edges_from(gone)
@@ -136,6 +130,6 @@ def _without(graph: nx.MultiDiGraph, dropped: set[str], held_out: str,
     return kept
 
 
-def splits(full: nx.MultiDiGraph, collapsed: nx.MultiDiGraph, strict: bool = False) -> list[Split]:
+def splits(full: nx.MultiDiGraph, collapsed: nx.MultiDiGraph) -> list[Split]:
     """Both directions: train on CMR2022 and hold out NH2026, then the other way round."""
-    return [split(full, collapsed, held_out, strict) for _, held_out in DIRECTIONS]
+    return [split(full, collapsed, held_out) for _, held_out in DIRECTIONS]

@@ -5,9 +5,9 @@ Nodes are entity IRIs with ``label``, ``type`` (the most specific model class, e
 and ``family`` (the top-level class, e.g. ``Agent`` for a small molecule). Edges run subject →
 object, keyed by predicate (``pred``, a CURIE such as ``nmo:hasCarrier``; the kept ones are
 :data:`kg.core.schema.ENTITY_PREDICATES`), and carry ``sources``: the citations the statement rests
-on — a study's, approval's or trial's own provenance; a reified background statement's; for what a
-formulation is made of, the places its studies cite; and ``(vocabulary)`` for hierarchy and
-cascade-order links.
+on — a study's, approval's or trial's own provenance; for what a formulation is made of and for
+background biology (:data:`kg.core.schema.SOURCED_PREDICATES`), the places of its reified, sourced
+statements; and ``(vocabulary)`` for hierarchy and cascade-order links.
 Literals, blank nodes and schema triples (types, scheme membership, ontology axioms) are left out.
 
 Study edges carry the study's best ``evidence`` (the level's ``nmo:rank``) and ``evidence_label``.

@@ -16,7 +16,6 @@ from kg.analysis.node_types import family_of_type
 from kg.core.citations import citation
 from kg.core.prefixes import NMO, compact
 from kg.core.schema import (
-    COMPOSITION_PREDICATES,
     ENTITY_PREDICATES,
     EVALUATES,
     STUDY_PREDICATES,
@@ -131,13 +130,8 @@ def _project(facts: _Facts, collapse_studies: bool) -> nx.MultiDiGraph:
 
     nodes, cited, evidence = facts.nodes, facts.cited, facts.evidence
     studies = {n for n, attrs in nodes.items() if attrs["type"] == "Study"}
-    study_links, vocabulary, composition = (frozenset(STUDY_PREDICATES), frozenset(VOCABULARY_PREDICATES),
-                                            frozenset(COMPOSITION_PREDICATES))
+    study_links, vocabulary = frozenset(STUDY_PREDICATES), frozenset(VOCABULARY_PREDICATES)
     evaluates = {s: o for s, p, o in facts.edges if p == EVALUATES}
-    described_at: dict[str, set[str]] = {}
-    for study, formulation in evaluates.items():
-        if study in cited:
-            described_at.setdefault(formulation, set()).add(cited[study])
     # (subject, object, predicate) → attributes, in the order of the links' first statement
     edges: dict[tuple[str, str, str], dict] = {}
     merged: dict[tuple[str, str, str], set[str]] = {}  # a collapsed link's sources, when several studies
@@ -154,9 +148,7 @@ def _project(facts: _Facts, collapse_studies: bool) -> nx.MultiDiGraph:
                 attrs["evidence"], attrs["evidence_label"] = evidence.get(s, (0, ""))
         elif p in vocabulary:
             attrs = {"pred": p, "sources": [VOCABULARY]}
-        elif p in composition:
-            attrs = {"pred": p, "sources": sorted(described_at.get(s, ()))}
-        else:
+        else:  # composition and background: the sourced statements of the triple
             attrs = {"pred": p, "sources": sorted(facts.statement_sources.get((s, p, o), []))}
         edges[s, o, p] = attrs
     for key, sources in merged.items():
@@ -238,7 +230,8 @@ def _best_evidence(store: Store) -> dict[str, tuple[int, str]]:
 
 
 def _statement_sources(store: Store) -> dict[tuple[str, str, str], list[str]]:
-    """(subject, predicate CURIE, object) of a reified background statement → its citations."""
+    """(subject, predicate CURIE, object) of a reified (composition or background) statement → its
+    citations."""
     found: dict[tuple[str, str, str], list[str]] = {}
     for s, p, o, doc, section, lines, refs in _rows(store, STATEMENT_SOURCES_QUERY):
         found.setdefault((s, compact(p), o), []).append(citation(doc, section, lines, refs))

@@ -58,7 +58,7 @@ def ranked_hypotheses(full: nx.MultiDiGraph, collapsed: nx.MultiDiGraph, damping
                           damping=damping)
     decision = validation.decisions[which.name]
     found, lifted = hypotheses(full, collapsed, damping)
-    whole = Split("both reviews", "", full, collapsed, set(), 0, 0)
+    whole = Split("both reviews", "", full, collapsed, set(), 0)
     # the hypotheses' lifted graph when the task lifts the same hierarchy: one lift, one path index
     same = tuple(which.lift) == ("CarrierType",)
     family_graph = lifted if same else lift_to_families(collapsed, *which.lift)

@@ -26,7 +26,7 @@ import numpy as np
 from kg.analysis import learn
 from kg.analysis.dwpc import DEFAULT_DAMPING
 from kg.analysis.hierarchy import lift_to_families
-from kg.analysis.holdout import Split, splits
+from kg.analysis.holdout import splits
 from kg.analysis.metrics import Estimate, bootstrap, random_expectation
 from kg.analysis.permute import xswap
 from kg.analysis.tasks import TASKS, Candidates, Task, candidates, path_products
@@ -77,7 +77,6 @@ class Validation:
     decisions: dict[str, Decision]
     damping: list[dict]   # task, direction, w, AUROC of summed DWPC
     weights: dict[str, dict[str, float]]   # "task, fitted on direction" → standardised coefficient
-    leak: list[dict]   # per direction: formulations both reviews describe, their composition links
     scores: dict[tuple[str, str, str], np.ndarray] = field(default_factory=dict)  # (task, direction, ranker)
     candidates: dict[tuple[str, str], Candidates] = field(default_factory=dict)
 
@@ -97,10 +96,9 @@ class Validation:
 
 def validate(source: GraphSource | tuple[nx.MultiDiGraph, nx.MultiDiGraph], tasks: tuple[Task, ...] = TASKS,
              permutations: int = PERMUTATIONS, samples: int = 1000, damping: float = DEFAULT_DAMPING,
-             seed: int = 0, strict: bool = False) -> Validation:
+             seed: int = 0) -> Validation:
     """Validate every task in both directions on a store (or a pair of projections: with studies,
-    collapsed). ``permutations=0`` skips the permutation null; ``strict`` drops from each training graph
-    the formulations the held-out review also describes (to measure the composition leak).
+    collapsed). ``permutations=0`` skips the permutation null.
 
     ``source`` may also be the KG of ``kg.open()``; on a store (or a KG's) the result is cached beside
     the store per build (:mod:`kg.analysis.cache`)."""
@@ -111,15 +109,15 @@ def validate(source: GraphSource | tuple[nx.MultiDiGraph, nx.MultiDiGraph], task
 
         def compute() -> Validation:
             graphs = (as_graph(source), as_graph(source, collapse_studies=True))
-            return validate(graphs, tasks, permutations, samples, damping, seed, strict)
+            return validate(graphs, tasks, permutations, samples, damping, seed)
 
         store = getattr(source, "store", source)   # the KG of kg.open() holds its store
         if not isinstance(store, Store):
             return compute()
-        key = digest(_code_files(), [t.name for t in tasks], permutations, samples, damping, seed, strict)
+        key = digest(_code_files(), [t.name for t in tasks], permutations, samples, damping, seed)
         return cached(store, "validation", key, compute)
     full, collapsed = source
-    directions = splits(full, collapsed, strict)
+    directions = splits(full, collapsed)
     found: dict[tuple[str, str], Candidates] = {}
     lifted: dict[tuple[str, tuple[str, ...]], nx.MultiDiGraph] = {}
     for split in directions:
@@ -151,7 +149,7 @@ def validate(source: GraphSource | tuple[nx.MultiDiGraph, nx.MultiDiGraph], task
             if (t, d) == (task_name, direction):
                 results.append(Result(t, d, ranker, positives, negatives,
                                       bootstrap(values, cands.labels, samples, seed)))
-    validation = Validation(results, {}, _damping(found, tasks), weights, _leak(directions), scores, found)
+    validation = Validation(results, {}, _damping(found, tasks), weights, scores, found)
     validation.decisions = {task.name: decide(validation, task.name, [s.name for s in directions])
                             for task in tasks}
     return validation
@@ -194,11 +192,6 @@ def _damping(found: dict[tuple[str, str], Candidates], tasks: tuple[Task, ...]) 
              "AUROC": round(auroc(found[(task.name, direction)].summed_dwpc(w),
                                   found[(task.name, direction)].labels), 4)}
             for task in tasks for (name, direction) in found if name == task.name for w in DAMPINGS]
-
-
-def _leak(directions: list[Split]) -> list[dict]:
-    return [{"direction": s.name, "formulations described by both reviews": s.shared_formulations,
-             "their composition links kept in training": s.leaked} for s in directions]
 
 
 def decide(validation: Validation, task: str, directions: list[str]) -> Decision:

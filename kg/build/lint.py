@@ -1,6 +1,6 @@
 """Checks SHACL cannot express well: unknown ontology terms, undefined, untyped or isolated entities,
-duplicate names within a class family, likely duplicate systems, and background triples without a
-sourced statement."""
+duplicate names within a class family, likely duplicate systems, composition and background triples
+without a sourced statement, and statements without their triple."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from kg.core.names import normalize_name
 from kg.core.prefixes import ID, NMO, compact, sparql_prologue
-from kg.core.schema import BACKGROUND_PREDICATES, TOP_LEVEL_TYPES
+from kg.core.schema import SOURCED_PREDICATES, TOP_LEVEL_TYPES
 from kg.core.sparql import inject_values
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -154,15 +154,18 @@ def likely_duplicate_systems(store: ox.Store, where: Callable[[str], str]) -> li
     return findings
 
 
-def unsourced_background(store: ox.Store) -> list[Finding]:
-    """Background-biology triples need an rdf:Statement with a source; statements need their triple."""
-    values = " ".join(BACKGROUND_PREDICATES)
+def unsourced_statements(store: ox.Store, where: Callable[[str], str]) -> list[Finding]:
+    """Composition and background triples (:data:`kg.core.schema.SOURCED_PREDICATES`) need a sourced
+    rdf:Statement (nmo:sourceDocument with nmo:section or nmo:lines); a statement needs its triple (one
+    left behind when the triple was changed is an orphan)."""
+    values = " ".join(SOURCED_PREDICATES)
     # MINUS, not FILTER NOT EXISTS: Oxigraph evaluates the statement pattern once and anti-joins (the
     # correlated form rescans the statements for every triple: minutes at a million triples)
     missing = _rows(store, f"""
         SELECT ?s ?p ?o WHERE {{
           VALUES ?p {{ {values} }} ?s ?p ?o .
-          MINUS {{ ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; nmo:sourceDocument ?d }}
+          MINUS {{ ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; nmo:sourceDocument ?d ;
+                       nmo:section|nmo:lines ?place }}
         }}""")
     orphan = _rows(store, """
         SELECT ?s ?p ?o WHERE {
@@ -171,13 +174,13 @@ def unsourced_background(store: ox.Store) -> list[Finding]:
         }""")
     return [
         Finding("error", "unsourced-statement", r["s"].value,
-                f"{compact(r['p'].value)} {compact(r['o'].value)} "
-                "has no rdf:Statement with nmo:sourceDocument")
+                f"{compact(r['s'].value)} {compact(r['p'].value)} {compact(r['o'].value)} has no "
+                f"rdf:Statement with nmo:sourceDocument and nmo:section or nmo:lines{where(r['s'].value)}")
         for r in missing
     ] + [
         Finding("error", "statement-not-asserted", r["s"].value,
-                f"a sourced rdf:Statement says {compact(r['p'].value)} {compact(r['o'].value)}, "
-                "but the triple itself is missing")
+                f"an rdf:Statement says {compact(r['s'].value)} {compact(r['p'].value)} "
+                f"{compact(r['o'].value)}, but the triple itself is missing{where(r['s'].value)}")
         for r in orphan
     ]
 
@@ -209,7 +212,7 @@ def lint(store: ox.Store, ontology_terms: set[str], defined_in: Mapping[str, Pat
         + untyped_entities(store, where)
         + duplicate_names(store)
         + likely_duplicate_systems(store, where)
-        + unsourced_background(store)
+        + unsourced_statements(store, where)
         + isolated_nodes(store, ontology_terms)
     )
     return sorted(findings, key=lambda f: (f.severity != "error", f.check, f.node))

@@ -259,7 +259,7 @@ def gaps(settings, show: str, top: int, damping: float, path_count: int, run_val
 
 
 def _validation(settings, damping: float, permutations: int, fmt: str) -> None:
-    """Print the cross-review validation: one table per task, then decisions, damping, weights, leak."""
+    """Print the cross-review validation: one table per task, then decisions, damping, weights."""
     from kg.analysis.validate import validate
 
     with _graphs(settings, full=False) as (store, ):
@@ -268,7 +268,7 @@ def _validation(settings, damping: float, permutations: int, fmt: str) -> None:
                   **{f"AUROC {k}": str(v) for k, v in d.auroc.items()}} for d in result.decisions.values()]
     if fmt == "json":
         emit_json({"results": result.table(), "decisions": decisions, "damping": result.damping,
-                   "weights": result.weights, "leak": result.leak})
+                   "weights": result.weights})
         return
     columns = ["task", "direction", "ranker", "positives", "negatives", "AUROC", "AP", "P@10"]
     tables = [("cross-review validation (value [bootstrap 95% CI])", columns,
@@ -277,9 +277,7 @@ def _validation(settings, damping: float, permutations: int, fmt: str) -> None:
               ("summed DWPC AUROC by damping exponent w", list(result.damping[0]),
                [list(d.values()) for d in result.damping]),
               ("learned weights (standardised features)", ["model", "feature", "weight"],
-               [[m, f, round(w, 3)] for m, ws in result.weights.items() for f, w in ws.items()]),
-              ("composition leak (not sourced per statement yet)", list(result.leak[0]),
-               [list(d.values()) for d in result.leak])]
+               [[m, f, round(w, 3)] for m, ws in result.weights.items() for f, w in ws.items()])]
     for title, header, rows in tables:
         if fmt in ("table", "md"):
             click.echo(f"\n## {title}\n")

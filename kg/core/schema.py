@@ -10,6 +10,8 @@ of the ontology, and every class and object property of the ontology has its pla
 ('Agent', True)
 >>> ENTITY_PREDICATES[:2], AXES["step"].predicates
 (('nmo:hasCarrier', 'nmo:hasCoating'), ('nmo:addressesStep',))
+>>> SOURCED_PREDICATES[4:6]
+('nmo:targets', 'nmo:involvedIn')
 """
 
 from __future__ import annotations
@@ -63,8 +65,8 @@ INFERRED_FROM = "nmo:inferredFrom"
 
 # ------------------------------------------------------------------ predicate roles
 
-# What a formulation is made of (and aims at): stated wherever the formulation is described, so a
-# projected link cites the formulation's studies.
+# What a formulation is made of (and aims at): each such triple needs a sourced rdf:Statement per place
+# that states it (the lint checks it), so a projected link cites exactly those places.
 COMPOSITION_PREDICATES = (HAS_CARRIER, HAS_COATING, HAS_LIGAND, HAS_CARGO, TARGETS)
 # A study's findings: they become formulation → X links when studies are collapsed.
 STUDY_PREDICATES = (CANCER_TYPE, METASTASIS_SITE, MECHANISM, ADDRESSES_STEP, MODALITY, COMBINED_WITH,
@@ -73,6 +75,10 @@ STUDY_PREDICATES = (CANCER_TYPE, METASTASIS_SITE, MECHANISM, ADDRESSES_STEP, MOD
 CLINICAL_PREDICATES = (APPROVES, AGENCY, INDICATION, PHASE, TESTS_FORMULATION)
 # Background biology: every such triple needs a sourced rdf:Statement (the lint checks it).
 BACKGROUND_PREDICATES = (INVOLVED_IN, ACTS_ON, BINDS, DRUG_CLASS, HIGHEST_STATUS)
+# Every predicate whose triples are sourced by reified statements (``rdf:Statement`` with
+# nmo:sourceDocument and nmo:section or nmo:lines) rather than by a study, approval or trial: the lint
+# requires one, projections and exports cite them, the hold-out drops what only the held-out review states.
+SOURCED_PREDICATES = (*COMPOSITION_PREDICATES, *BACKGROUND_PREDICATES)
 # The background biology between agents, targets and cascade steps (``kg reach --via`` follows it).
 TARGET_BIOLOGY_PREDICATES = (INVOLVED_IN, ACTS_ON, BINDS)
 # Links of the vocabulary itself (hierarchies, cascade order): they rest on the model, not a source.

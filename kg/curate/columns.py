@@ -92,7 +92,9 @@ class Sheet:
         return found
 
 
-COMPOSITION = ("carrier_types", "coatings", "ligands", "cargo", "targets", "different_from")
+# a formulation's components: each value is stated at the row's source place (a sourced rdf:Statement)
+COMPONENTS = ("carrier_types", "coatings", "ligands", "cargo", "targets")
+COMPOSITION = (*COMPONENTS, "different_from")
 STUDY_LINKS = ("cancer_types", "metastasis_sites", "mechanisms", "cascade_steps", "modalities",
                "combined_with", "evidence_level")
 
@@ -104,12 +106,15 @@ STUDIES = Sheet("studies", "formulation", (
     Column("formulation_id", "CURIE of a new formulation, when it is not form:<slug of its label>"),
     Column("formulation_kind", "formulation (a named system; default) or strategy (a class of systems)"),
     Column("alt_names", "other names of the formulation", "skos:altLabel", multi=True),
-    Column("carrier_types", "carrier types", schema.HAS_CARRIER, ("CarrierType",), True),
-    Column("coatings", "coatings: materials or carrier types", schema.HAS_COATING, ("Agent", "CarrierType"),
+    Column("carrier_types", "carrier types the row's source place states", schema.HAS_CARRIER,
+           ("CarrierType",), True),
+    Column("coatings", "coatings (materials or carrier types) the place states", schema.HAS_COATING,
+           ("Agent", "CarrierType"), True),
+    Column("ligands", "targeting ligands the place states", schema.HAS_LIGAND, ("TargetingLigand",), True),
+    Column("cargo", "cargos (drugs, nucleic acids, dyes…) the place states", schema.HAS_CARGO, ("Agent",),
            True),
-    Column("ligands", "targeting ligands", schema.HAS_LIGAND, ("TargetingLigand",), True),
-    Column("cargo", "cargos (drugs, nucleic acids, dyes…)", schema.HAS_CARGO, ("Agent",), True),
-    Column("targets", "what the formulation is designed to target", schema.TARGETS, ("Target",), True),
+    Column("targets", "what the place states the formulation is designed to target", schema.TARGETS,
+           ("Target",), True),
     Column("different_from", "formulations this one is not, though they look alike (owl:differentFrom)",
            "owl:differentFrom", ("Formulation",), True),
     Column("non_cancer", "yes for a product that is not a cancer medicine", "nmo:isNonCancer"),

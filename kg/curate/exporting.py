@@ -2,11 +2,13 @@
 review the graph in a spreadsheet, and importing the table gives back the same triples.
 
 Entities are written by label where the label resolves back to the same entity among the column's
-classes, else by CURIE. A formulation's composition is repeated on each of its rows; its descriptions
-(``rdfs:comment``) are spread over its rows, one per row. A value whose sourced statement says what it
-is inferred from (``nmo:inferredFrom``) is marked ``[inferred: …]`` on the rows of that place. A
-statement about a study or a formulation that the table cannot express stops the export with a message
-naming it (extend the table then).
+classes, else by CURIE. A row's components (carrier types … targets) are those the sourced statements
+at its study's place state; the formulation's other cells are repeated on each of its rows, and its
+descriptions (``rdfs:comment``) are spread over its rows, one per row. A value whose sourced statement
+says what it is inferred from (``nmo:inferredFrom``) is marked ``[inferred: …]`` on the rows of that
+place. A statement about a study or a formulation that the table cannot express (a component with no
+sourced statement, or stated at a place no study of the formulation has) stops the export with a
+message naming it (extend the table then).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import pyoxigraph as ox
 from kg.core import schema
 from kg.core.errors import KGError
 from kg.core.prefixes import compact, expand
-from kg.curate.columns import SEPARATOR, STUDIES, Column, slug, with_mark
+from kg.curate.columns import COMPONENTS, SEPARATOR, STUDIES, Column, slug, with_mark
 from kg.curate.context import Context
 from kg.curate.studies import KINDS
 from kg.curate.tables import Cell, write_table
@@ -35,6 +37,7 @@ PROVENANCE = tuple(expand(p) for p in (schema.SOURCE_DOCUMENT, schema.SECTION, s
                                        schema.CITED_REFERENCE))
 REIFICATION = {expand(f"rdf:{p}") for p in ("type", "subject", "predicate", "object")}
 KIND_NAMES = {expand(curie): kind for kind, curie in KINDS.items()}
+COMPONENT_PREDICATES = frozenset(expand(STUDIES.column(c).predicate or "") for c in COMPONENTS)
 Statements = dict[str, dict[str, list]]
 Place = tuple[str, str, str, frozenset]  # source, section, lines, references
 
@@ -70,6 +73,8 @@ class Exporter:
         self.problems: list[str] = []
         # (subject, predicate, object) → [(inferred from, place, statement)] of the sourced statements
         self.inferences: dict[tuple[str, str, str], list[tuple[str, Place, str]]] = defaultdict(list)
+        # (formulation, place) → [(predicate, object)] the sourced composition statements there state
+        self.components: dict[tuple[str, Place], list[tuple[str, ox.NamedNode]]] = defaultdict(list)
         self.used: set[str] = set()
 
     def name(self, node, column: Column, where: str) -> str:
@@ -112,19 +117,27 @@ class Exporter:
             self.problems.append(f"{compact(subject)}: the table has no column for {compact(predicate)}")
 
     def _read_inferences(self) -> None:
-        """The sourced statements about studies and formulations: each must say what it is inferred from."""
+        """The sourced statements about studies and formulations: a component of a formulation at a
+        place (with at most one nmo:inferredFrom), or a value inferred from something (exactly one)."""
         for statement, said in _statements(self.ctx, REIFIED).items():
             triple = tuple(said.get(expand(f"rdf:{part}"), [None])[0]
                            for part in ("subject", "predicate", "object"))
             why = said.get(INFERRED_FROM, [])
             extra = set(said) - REIFICATION - {INFERRED_FROM, *PROVENANCE}
-            if len(why) != 1 or extra or None in triple:
+            component = triple[1] is not None and triple[1].value in COMPONENT_PREDICATES
+            if len(why) > 1 or not (why or component) or extra or None in triple:
                 about = compact(str(triple[0] and triple[0].value))
-                self.problems.append(f"a sourced statement about {about}: "
-                                     "the table holds only one nmo:inferredFrom with its source place")
+                self.problems.append(f"a sourced statement about {about}: the table holds a component at its "
+                                     "source place, or one nmo:inferredFrom with its source place")
                 continue
             key = (triple[0].value, triple[1].value, triple[2].value)  # type: ignore[union-attr]
-            self.inferences[key].append((why[0].value, _place(said), statement))
+            if any(at == _place(said) for _, at, _ in self.inferences[key]):
+                self.problems.append(f"{compact(key[0])} {compact(key[1])} {compact(key[2])}: two sourced "
+                                     "statements at the same place (the table holds one)")
+                continue
+            self.inferences[key].append((why[0].value if why else "", _place(said), statement))
+            if component:
+                self.components[(key[0], _place(said))].append((key[1], triple[2]))  # type: ignore[arg-type]
 
     def rows(self) -> list[dict[str, Cell]]:
         """One row per study, sorted by study IRI; raises :class:`KGError` on what no column holds."""
@@ -154,11 +167,14 @@ class Exporter:
                                      "studies (one description per row)")
             for row, note in zip(rows_of[form], notes, strict=False):
                 row["formulation_note"] = note
-        for (subject, predicate, _), found in sorted(self.inferences.items()):
+        self._unsourced_components(formulations)
+        for (subject, predicate, value), found in sorted(self.inferences.items()):
             for _, place, statement in found:
                 if statement not in self.used:
-                    self.problems.append(f"{compact(subject)} {compact(predicate)}: the place of its sourced "
-                                         f"statement ({place[1] or place[2]}) is none of the rows'")
+                    self.problems.append(f"{compact(subject)} {compact(predicate)} {compact(value)}: the "
+                                         f"place of its sourced statement ({place[0] and compact(place[0])} "
+                                         f"{place[1] or place[2]}) is none of its rows', or the graph does "
+                                         "not state it")
         if self.problems:
             raise KGError("the study table cannot express these statements:\n  " + "\n  ".join(self.problems))
         rows = sorted((row for form_rows in rows_of.values() for row in form_rows), key=lambda r: r["study"])
@@ -177,11 +193,26 @@ class Exporter:
             "formulation_id": "" if form == expand(f"form:{slug(name)}") else compact(form),
             "formulation_kind": "strategy" if kinds == ["strategy"] else "",
         }
+        stated = self.components.get((form, place), [])
         for column_name in FORMULATION_COLUMNS:
             column = STUDIES.column(column_name)
             values = said.get(_predicate(column), [])
+            if column_name in COMPONENTS:  # what the row's place states of them
+                held = {v.value for v in values}
+                values = list(dict.fromkeys(o for p, o in stated
+                                            if p == _predicate(column) and o.value in held))
             cells[column_name] = self.cell(column, values, compact(form), form, place)
         return cells
+
+    def _unsourced_components(self, formulations: Statements) -> None:
+        """A component the graph states without a sourced statement has no row to stand on."""
+        for form, said in sorted(formulations.items()):
+            for predicate in sorted(COMPONENT_PREDICATES):
+                for value in said.get(predicate, []):
+                    if (form, predicate, value.value) not in self.inferences:
+                        self.problems.append(f"{compact(form)} {compact(predicate)} {compact(value.value)}: "
+                                             "no sourced statement gives its place (a row states a "
+                                             "component at its source place)")
 
 
 def export_table(graph: ox.Store, fmt: str = "tsv") -> str:

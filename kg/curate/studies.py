@@ -2,8 +2,10 @@
 
 A row's composition cells (carrier types … targets, alt names, formulation note) describe its
 formulation: they are merged over all rows of that formulation, and only what the graph does not
-already say is written. A formulation name that resolves names an existing formulation; an unknown
-name with carrier types (or a ``formulation_id``) adds a new one.
+already say is written. Each component a row gives (carrier type, coating, ligand, cargo, target) is
+also a sourced ``rdf:Statement`` at the row's source place (with ``nmo:inferredFrom`` when marked
+``[inferred: …]``), once per place. A formulation name that resolves names an existing formulation; an
+unknown name with carrier types (or a ``formulation_id``) adds a new one.
 """
 
 from __future__ import annotations
@@ -18,20 +20,26 @@ import pyoxigraph as ox
 from kg.core import schema
 from kg.core.citations import citation
 from kg.core.names import normalize_name
-from kg.core.prefixes import compact
-from kg.curate.columns import COMPOSITION, STUDIES, STUDY_LINKS, slug
+from kg.core.prefixes import compact, expand
+from kg.curate.columns import COMPONENTS, COMPOSITION, STUDIES, STUDY_LINKS, slug
 from kg.curate.context import Context
 from kg.curate.tables import Row
 from kg.curate.turtle import Block, Object, boolean, iri
 from kg.curate.vocabulary import file_of
 
 FORMULATION = ("Formulation",)
+COMPONENT_PREDICATES = frozenset(STUDIES.column(name).predicate for name in COMPONENTS)
 KINDS = {"formulation": "nmo:Formulation", "strategy": "nmo:FormulationStrategy"}
 Mark = tuple[ox.NamedNode | None, str, ox.NamedNode, str]  # (subject, predicate, value, inferred from)
 EXISTING_STUDIES = """SELECT ?s ?f ?d ?section ?lines ?more WHERE {
   ?s a nmo:Study ; nmo:evaluates ?f ; nmo:sourceDocument ?d .
   OPTIONAL { ?s nmo:section ?section } OPTIONAL { ?s nmo:lines ?lines }
   OPTIONAL { ?s nmo:citedReference|nmo:cancerType|nmo:metastasisSite ?more }
+}"""
+EXISTING_STATEMENTS = """SELECT ?st ?s ?p ?o ?d ?section ?lines ?ref WHERE {
+  ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; nmo:sourceDocument ?d .
+  OPTIONAL { ?st nmo:section ?section } OPTIONAL { ?st nmo:lines ?lines }
+  OPTIONAL { ?st nmo:citedReference ?ref }
 }"""
 
 
@@ -132,7 +140,7 @@ class StudyPlanner:
         self.formulations: dict[str, Formulation] = {}
         self.places: dict[tuple, str] = {}  # (formulation, source, section, lines, refs) → who has it
         self.minted: dict[str, Row] = {}
-        self.inferred: set[tuple] = set()
+        self.stated = self._existing_statements()  # (s, p, o, source, section, lines, refs) of the graph
         keys: dict[str, tuple[str, str, str, str]] = {}
         more: dict[str, set[str]] = defaultdict(set)
         for r in ctx.store.select(EXISTING_STUDIES)[1]:
@@ -142,6 +150,16 @@ class StudyPlanner:
                 more[r["s"].value].add(r["more"].value)
         for study, key in keys.items():
             self.places[key + (frozenset(more[study]),)] = compact(study)
+
+    def _existing_statements(self) -> set[tuple]:
+        found: dict[str, tuple] = {}
+        refs: dict[str, set[str]] = defaultdict(set)
+        for r in self.ctx.store.select(EXISTING_STATEMENTS)[1]:
+            found[r["st"].value] = tuple(r[k].value if k in r else "" for k in
+                                         ("s", "p", "o", "d", "section", "lines"))
+            if "ref" in r:
+                refs[r["st"].value].add(r["ref"].value)
+        return {key + (frozenset(refs[st]),) for st, key in found.items()}
 
     def plan(self, rows: list[Row]) -> dict[str, list[Block]]:
         ctx = self.ctx
@@ -174,9 +192,14 @@ class StudyPlanner:
 
     def _describe(self, number: int, row: Row, node: ox.NamedNode | None, new: set[str],
                   marks: list[Mark]) -> Formulation | None:
-        """Merge the row's composition cells into its formulation."""
+        """Merge the row's composition cells into its formulation; ``marks`` receives every component
+        (each stated at the row's place) and the other marked values."""
         ctx = self.ctx
         values = self._links(row, COMPOSITION, node, marks)
+        why = {(p, o.value): w for _, p, o, w in marks}
+        components = [(node, predicate, o, why.get((predicate, o.value), "")) for name in COMPONENTS
+                      for predicate in [STUDIES.column(name).predicate or ""] for o in values[name]]
+        marks[:] = [m for m in marks if m[1] not in COMPONENT_PREDICATES] + components
         kind, non_cancer = _kind(ctx, row), ctx.flag(row, "non_cancer")
         if node is None:
             return None
@@ -269,16 +292,21 @@ class StudyPlanner:
         return file_of(ctx, source), [block, *self._inferences(inferred, provenance)]
 
     def _inferences(self, marks: list[Mark], provenance: list[tuple[str, list[Object]]]) -> list[Block]:
-        """A sourced rdf:Statement with ``nmo:inferredFrom`` per marked value (once per place)."""
+        """A sourced rdf:Statement per component and per marked value (with ``nmo:inferredFrom``), once
+        per place: none where the graph or an earlier row already states it there."""
         blocks = []
+        place = tuple(str(v[0].value) if v else "" for _, v in provenance[:3]) + (
+            frozenset(str(r.value) for r in provenance[3][1]),)
         for subject, predicate, value, why in marks:
-            key = (subject, predicate, value, why, str(provenance))
-            if subject is None or key in self.inferred:
+            if subject is None:
                 continue
-            self.inferred.add(key)
+            key = (subject.value, expand(predicate), value.value, *place)
+            if key in self.stated:
+                continue
+            self.stated.add(key)
             block = Block(None, [("rdf:type", [iri("rdf:Statement")]), ("rdf:subject", [subject]),
-                                 ("rdf:predicate", [iri(predicate)]), ("rdf:object", [value]),
-                                 (schema.INFERRED_FROM, [ox.Literal(why)])])
+                                 ("rdf:predicate", [iri(predicate)]), ("rdf:object", [value])])
+            block.add(schema.INFERRED_FROM, [ox.Literal(why)] if why else [])
             for name, values in provenance:
                 block.add(name, values)
             blocks.append(block)

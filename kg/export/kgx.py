@@ -6,8 +6,8 @@ specific class, :func:`kg.core.biolink.category`), ids under the prefixes of ``p
 (``skos:exactMatch``; a source document's DOI) as Biolink CURIEs in ``xref`` and ``equivalent_identifiers``.
 Links between nodes are edges with the most specific true Biolink predicate
 (:func:`kg.core.biolink.predicate`), the ``nmo`` property as ``original_predicate``, and the sources of the
-statement as ``publications`` (DOIs) and ``citations`` (``CMR2022 §4 [78]``): for background biology those
-of its reified ``rdf:Statement``, for a study, trial or approval its own.
+statement as ``publications`` (DOIs) and ``citations`` (``CMR2022 §4 [78]``): for what a formulation is made
+of and for background biology those of its reified ``rdf:Statement``s, for a study, trial or approval its own.
 """
 
 from __future__ import annotations

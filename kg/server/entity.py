@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from kg.core.citations import citation
 from kg.core.prefixes import ID, NMO, compact, expand
-from kg.core.schema import CITED_TYPES, COMPOSITION_PREDICATES, FAMILY, QUALIFIER_TYPES, TYPE_ORDER
+from kg.core.schema import CITED_TYPES, FAMILY, QUALIFIER_TYPES, TYPE_ORDER
 from kg.core.sparql import inject_values
 from kg.store.base import Store
 
@@ -231,22 +231,19 @@ def read_entity(store: Store, iri: str, class_names: dict[str, str] | None = Non
     statements: dict[tuple[str, str, str], list[Source]] = defaultdict(list)
     for r in store.select(template("entity-statements"), bound)[1]:
         statements[(r["s"].value, r["p"].value, r["o"].value)].append(_source(r))
+    for cited in statements.values():
+        cited.sort(key=lambda source: source.citation)
     relations = _relations(iri, linked, counts, terms)
     shown = [ref.iri for r in relations for ref, _ in r.facts if r.direction == "in"]
     records = [iri, *(o for o in shown if terms.type_of(o) in CITED_TYPES), *(s for s, _ in studied)]
     sources = record_sources(store, terms, list(dict.fromkeys(records)))
-    described: dict[str, list[Source]] = defaultdict(list)  # formulation → where its studies cite it
-    for study, formulation in studied:
-        if study in sources and sources[study].citation not in {c.citation for c in described[formulation]}:
-            described[formulation].append(sources[study])
     for relation in relations:
         for ref, cited in relation.facts:
             s, o = (iri, ref.iri) if relation.direction == "out" else (ref.iri, iri)
+            # composition and background: the places of its sourced statements
             cited += statements.get((s, expand(relation.predicate), o), [])
             if s in sources:  # a study, trial or approval states it
                 cited.append(sources[s])
-            elif relation.predicate in COMPOSITION_PREDICATES:  # stated where its studies describe it
-                cited += described.get(s, [])
     return Entity(
         iri=iri, label=terms.label(iri),
         types=sorted((terms.ref(c) for c in classes if c.startswith(NMO)),
