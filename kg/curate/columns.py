@@ -28,7 +28,7 @@ _GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsi
           "π": "pi", "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi", "χ": "chi",
           "ψ": "psi", "ω": "omega"}
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
-_INFERRED = re.compile(r"^(.*?)\s*\[inferred:([^\]]*)\]\s*$")
+_INFERRED = re.compile(r"^(.*?)\s*\[inferred:(.*)\]\s*$")  # the reason may cite references: [158]
 
 
 def slug(text: str) -> str:
@@ -42,6 +42,8 @@ def marked(value: str) -> tuple[str, str]:
 
     >>> marked("breast cancer [inferred: 4T1 model]"), marked("lung")
     (('breast cancer', '4T1 model'), ('lung', ''))
+    >>> marked("folate receptor [inferred: folate conjugation (l.528-529 [158])]")
+    ('folate receptor', 'folate conjugation (l.528-529 [158])')
     """
     if m := _INFERRED.match(value):
         return m.group(1), m.group(2).strip()
