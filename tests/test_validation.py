@@ -160,15 +160,19 @@ def test_the_held_out_review_cannot_reach_the_training_graph(real_store):
 
 
 def test_on_the_curated_kg_a_shared_system_keeps_only_the_training_reviews_composition(real_store):
-    """Abraxane is in both reviews: CMR2022 §8 [124-127] and NH2026 l.505-507 [151] both name its albumin
-    carrier and paclitaxel cargo. Whatever the training review, every composition link a shared system
-    keeps cites the training review, and the held-out review's own statements leave with it."""
+    """VP16-LDH is in both reviews, and both name its carrier and cargo: CMR2022 §4 [82] "Etoposide
+    delivered in LDH NPs (VP16-LDH)", NH2026 l.608-610 [179] and Table 1. Whatever the training review,
+    the link stays and cites only the training review. Abraxane's paclitaxel is NH2026's alone (l.505-507
+    [151], Table 2; CMR2022 §8 [124-127] names the product and its year only): a CMR2022 training graph
+    keeps Abraxane (its §8 study) without that link."""
     full, collapsed = projection(real_store), projection(real_store, collapse_studies=True)
-    abraxane = ID + "formulation/abraxane"
+    vp16, etoposide = ID + "formulation/vp16-ldh", ID + "agent/etoposide"
+    abraxane, paclitaxel = ID + "formulation/abraxane", ID + "agent/paclitaxel"
     for s in splits(full, collapsed):
-        assert full.has_edge(abraxane, ID + "agent/paclitaxel")
-        cargo = s.full[abraxane][ID + "agent/paclitaxel"]["nmo:hasCargo"]["sources"]
+        cargo = s.full[vp16][etoposide]["nmo:hasCargo"]["sources"]
         assert cargo and all(source_of(c) == s.training for c in cargo), cargo
+        assert abraxane in s.full
+        assert s.full.has_edge(abraxane, paclitaxel, "nmo:hasCargo") == (s.training == "NH2026")
         # composition links of systems the training graph keeps that only the held-out review states
         dropped = [(f, v, k) for f, v, k, d in full.edges(keys=True, data=True)
                    if k in COMPOSITION_PREDICATES and {source_of(c) for c in d["sources"]} == {s.held_out}
