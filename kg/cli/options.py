@@ -11,7 +11,6 @@ a value after the command name wins over one before it. The environment gives th
 
 from __future__ import annotations
 
-import gc
 import os
 from pathlib import Path
 
@@ -52,11 +51,9 @@ _LARGE_HEAP: list[bool] = []  # not empty once a command holds a projection (see
 
 
 def holding_projections() -> None:
-    """Say that this command has read the projections it analyses: at a million triples, millions of
-    containers, none in a cycle. They are moved out of the garbage collector's way (``gc.freeze``: its
-    full passes over them took as long as the analysis itself), and :func:`kg.cli.run` leaves the process
-    without freeing them one by one (the operating system takes the memory back at once)."""
-    gc.freeze()
+    """Say that this command has read the projections it analyses (at a million triples, millions of
+    objects): :func:`kg.cli.run` then leaves the process without freeing them one by one (the operating
+    system takes the memory back at once)."""
     _LARGE_HEAP.append(True)
 
 
