@@ -1,6 +1,6 @@
 """``python -m kg`` runs the command line."""
 
-from kg.cli import main
+from kg.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -74,6 +74,7 @@ def lift_to_families(graph: nx.MultiDiGraph, *node_types: str,
 
     The hierarchies' own skos:broader links and the concepts that are not families are dropped; parallel
     links that now coincide are merged (their ``sources`` and ``studies`` united, best ``evidence`` kept).
+    The attributes of a link no merge changed are ``graph``'s own, shared: read them, never change them.
     ``within``: lift only the subgraph these nodes induce — as ``graph.subgraph(within)`` would, without
     the cost of reading a large subgraph view's links one by one.
     """
@@ -121,14 +122,17 @@ def _links(graph: nx.MultiDiGraph, within: Collection[str] | None) -> Iterator[t
 def _merge(links: dict[tuple[str, str, str], dict], merged: dict[tuple[str, str, str], dict[str, set[str]]],
            link: tuple[str, str, str], attrs: dict) -> None:
     """Add a link's attributes to ``links``, or merge them into the link already there: ``sources`` and
-    ``studies`` gathered in ``merged`` (sorted at the end), the best ``evidence`` kept."""
+    ``studies`` gathered in ``merged`` (sorted at the end), the best ``evidence`` kept. A link's attributes
+    are copied when a first merge changes them; until then they are the graph's own (most links are not
+    merged: no copy of them at a million triples)."""
     data = links.get(link)
     if data is None:
-        links[link] = {k: (list(x) if isinstance(x, list) else x) for k, x in attrs.items()}
+        links[link] = attrs
         return
     gathered = merged.get(link)
     if gathered is None:
         gathered = merged[link] = {}
+        data = links[link] = {k: (list(x) if isinstance(x, list) else x) for k, x in data.items()}
     for name in ("sources", "studies"):
         if name in attrs:
             if name not in gathered:

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 REVIEWS = ("CMR2022", "NH2026")
 DIRECTIONS = (("CMR2022", "NH2026"), ("NH2026", "CMR2022"))  # (training review, held-out review)
-ABOUT_FORMULATION = (EVALUATES, APPROVES, TESTS_FORMULATION)
+ABOUT_FORMULATION = frozenset((EVALUATES, APPROVES, TESTS_FORMULATION))
 ONTOLOGY_TYPES = (*HIERARCHICAL_TYPES, "CascadeStep")  # concepts kept even when no link to them is left
 
 
@@ -68,10 +68,10 @@ def source_of(citation: str) -> str:
 def cited_by(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
     """Each study, approval and trial of a projection with studies → the source documents it cites."""
     found: dict[str, set[str]] = {}
-    for node, attrs in graph.nodes(data=True):
+    nodes, succ = graph._node, graph._succ  # NetworkX's own dicts: its views cost more than the work here
+    for node, attrs in nodes.items():
         if attrs.get("type") in CITED_TYPES:
-            found[node] = {graph.nodes[v]["label"] for _, v, k in graph.out_edges(node, keys=True)
-                           if k == SOURCE_DOCUMENT}
+            found[node] = {nodes[v]["label"] for v, keys in succ[node].items() if SOURCE_DOCUMENT in keys}
     return found
 
 
@@ -79,8 +79,8 @@ def described_by(graph: nx.MultiDiGraph, cited: dict[str, set[str]]) -> dict[str
     """Each formulation → the reviews whose studies, approvals or trials speak of it."""
     found: dict[str, set[str]] = {}
     for node, docs in cited.items():
-        for _, formulation, key in graph.out_edges(node, keys=True):
-            if key in ABOUT_FORMULATION:
+        for formulation, keys in graph._succ[node].items():
+            if not ABOUT_FORMULATION.isdisjoint(keys):
                 found.setdefault(formulation, set()).update(docs)
     return found
 
@@ -106,27 +106,39 @@ def split(full: nx.MultiDiGraph, collapsed: nx.MultiDiGraph, held_out: str) -> S
 
 def _without(graph: nx.MultiDiGraph, dropped: set[str], held_out: str,
              evidence: dict[str, tuple[int, str]]) -> nx.MultiDiGraph:
-    kept = graph.copy()
+    """A copy of ``graph`` without ``dropped`` and what only ``held_out`` says (the module docstring), as
+    ``graph.copy()`` and removing would give — in the same order — but copying only what stays."""
+    from kg.analysis.projection_build import fill_graph, no_gc
+
     sourced = frozenset(SOURCED_PREDICATES)
-    had_links = {n for n in kept if kept.degree(n)}
-    kept.remove_nodes_from(dropped & set(kept))
-    gone = []
-    for u, v, key, data in kept.edges(keys=True, data=True):
-        sources = data.get("sources", [])
-        if "studies" in data:
-            studies = [s for s in data["studies"] if s in evidence]
-            if not studies:
-                gone.append((u, v, key))
+    succ, pred = graph._succ, graph._pred  # NetworkX's own dicts: its views cost more than the work here
+    had_links = {n for n in graph if succ[n] or pred[n]}
+    kept = graph.__class__()
+    kept.graph.update(graph.graph)
+    links = []
+    with no_gc():  # many containers, none in a cycle
+        for u, neighbours in succ.items():
+            if u in dropped:
                 continue
-            data["studies"] = studies
-            data["evidence"], data["evidence_label"] = max(evidence[s] for s in studies)
-        elif key in sourced and all(source_of(s) == held_out for s in sources):
-            gone.append((u, v, key))  # an unsourced one goes too: it cannot be attributed
-            continue
-        data["sources"] = [s for s in sources if source_of(s) != held_out]
-    kept.remove_edges_from(gone)
-    kept.remove_nodes_from([n for n in had_links & set(kept)
-                            if not kept.degree(n) and kept.nodes[n].get("type") not in ONTOLOGY_TYPES])
+            for v, keys in neighbours.items():
+                if v in dropped:
+                    continue
+                for key, attrs in keys.items():
+                    data = dict(attrs)
+                    sources = data.get("sources", [])
+                    if "studies" in data:
+                        studies = [s for s in data["studies"] if s in evidence]
+                        if not studies:
+                            continue
+                        data["studies"] = studies
+                        data["evidence"], data["evidence_label"] = max(evidence[s] for s in studies)
+                    elif key in sourced and all(source_of(s) == held_out for s in sources):
+                        continue  # an unsourced one goes too: it cannot be attributed
+                    data["sources"] = [s for s in sources if source_of(s) != held_out]
+                    links.append((u, v, key, data))
+        fill_graph(kept, ((n, attrs) for n, attrs in graph.nodes(data=True) if n not in dropped), links)
+    kept.remove_nodes_from([n for n in had_links & set(kept) if not kept._succ[n] and not kept._pred[n]
+                            and kept._node[n].get("type") not in ONTOLOGY_TYPES])
     return kept
 
 

@@ -108,35 +108,56 @@ def parse_metapath(text: str | Sequence[str]) -> tuple[str, ...]:
 _INDEXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+class _OnFirstUse(dict):
+    """A dict whose value for a key is computed (by ``compute(key)``) when first asked for."""
+
+    def __init__(self, compute):
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key):
+        value = self[key] = self.compute(key)
+        return value
+
+
 class PathIndex:
-    """A projection seen as an undirected graph of nodes and the statements between them."""
+    """A projection seen as an undirected graph of nodes and the statements between them (read from the
+    graph as walks reach its nodes: do not change the graph while an index of it is in use)."""
 
     @classmethod
     def of(cls, graph: nx.MultiDiGraph) -> PathIndex:
         """The index of ``graph``, shared by every caller while the graph lives — for a graph that is not
-        changed any more (a projection, a lifted copy): building one costs seconds at 1M triples."""
+        changed any more (a projection, a lifted copy): what one walk has read, the next need not."""
         index = _INDEXES.get(graph)
         if index is None:
             index = _INDEXES[graph] = cls(graph)
         return index
 
     def __init__(self, graph: GraphSource, exclude_types: Sequence[str] = QUALIFIER_TYPES):
-        from kg.analysis.projection_build import no_gc
-
         self.graph = graph = as_graph(graph, collapse_studies=True)
         self.excluded = nodes_of_types(graph, exclude_types)
-        self.neighbours: dict[str, dict[str, list[Link]]] = {n: {} for n in graph}
-        with no_gc():  # millions of links, none in a cycle
-            for u, v, key, data in graph.edges(keys=True, data=True):
-                sources, evidence = tuple(data.get("sources", ())), data.get("evidence_label", "")
-                self.neighbours[u].setdefault(v, []).append(Link(key, True, sources, evidence))
-                self.neighbours[v].setdefault(u, []).append(Link(key, False, sources, evidence))
-            for links in self.neighbours.values():
-                for neighbour in links:
-                    links[neighbour].sort(key=lambda link: (link.predicate, not link.forward))
-            by_label = {n: (d.get("label", n), n) for n, d in graph.nodes(data=True)}
-            self._order = {n: sorted(links, key=by_label.__getitem__) for n, links in self.neighbours.items()}
+        # each node's neighbours → the statements between them, and its neighbours in walking order (by
+        # label): read from the graph when a walk first reaches the node (a walk sees a small part of it)
+        self.neighbours: dict[str, dict[str, list[Link]]] = _OnFirstUse(self._links)
+        self._order: dict[str, list[str]] = _OnFirstUse(self._walking_order)
         self._degrees: dict[tuple[str, str], int] = {}
+
+    def _links(self, node: str) -> dict[str, list[Link]]:
+        """The node's neighbours → the statements between them, both ways, by predicate (forward first)."""
+        graph = self.graph
+        found: dict[str, list[Link]] = {}
+        for forward, adjacency in ((True, graph._succ), (False, graph._pred)):
+            for other, keys in adjacency[node].items():
+                for key, data in keys.items():
+                    link = Link(key, forward, tuple(data.get("sources", ())), data.get("evidence_label", ""))
+                    found.setdefault(other, []).append(link)
+        for links in found.values():
+            links.sort(key=lambda link: (link.predicate, not link.forward))
+        return found
+
+    def _walking_order(self, node: str) -> list[str]:
+        nodes = self.graph._node
+        return sorted(self.neighbours[node], key=lambda m: (nodes[m].get("label", m), m))
 
     def degree(self, node: str, node_type: str) -> int:
         """How many neighbours of ``node`` are of ``node_type`` (parallel statements count once)."""
@@ -167,7 +188,7 @@ class PathIndex:
         With a metapath, only paths whose node types follow it (its length fixes the hop count).
         """
         for node in (source, target):
-            if node not in self.neighbours:
+            if node not in self.graph:
                 raise QueryError(f"{node} is not a node of the graph")
         if metapath is not None:
             self._check_ends(source, target, metapath)

@@ -36,27 +36,35 @@ def edge_type(graph: nx.MultiDiGraph, u: str, v: str, key: str) -> tuple[str, st
 def xswap(graph: nx.MultiDiGraph, seed: int = 0, multiplier: float = MULTIPLIER) -> nx.MultiDiGraph:
     """A copy of ``graph`` with the edges of each type shuffled by XSwap (node attributes kept, edge
     attributes dropped)."""
+    from kg.analysis.projection_build import fill_graph, no_gc
+
     rng = random.Random(seed)
+    randrange = rng.randrange
+    family = {n: attrs.get("family", "") for n, attrs in graph._node.items()}  # NetworkX's own dicts
     by_type: dict[tuple[str, str, str], list[tuple[str, str]]] = defaultdict(list)
-    for u, v, key in graph.edges(keys=True):
-        by_type[edge_type(graph, u, v, key)].append((u, v))
-    permuted = graph.__class__()
-    permuted.add_nodes_from(graph.nodes(data=True))
-    for kind in sorted(by_type):
-        edges = by_type[kind]
-        present = set(edges)
-        for _ in range(int(multiplier * len(edges))):
-            if len(edges) < 2:
-                break
-            i, j = rng.randrange(len(edges)), rng.randrange(len(edges))
-            (a, b), (c, d) = edges[i], edges[j]
-            if i == j or a == d or c == b or (a, d) in present or (c, b) in present:
-                continue
-            present -= {(a, b), (c, d)}
-            present |= {(a, d), (c, b)}
-            edges[i], edges[j] = (a, d), (c, b)
-        for u, v in edges:
-            permuted.add_edge(u, v, key=kind[0], pred=kind[0])
+    for u, neighbours in graph._succ.items():   # the order of graph.edges(keys=True)
+        for v, keys in neighbours.items():
+            for key in keys:
+                by_type[(key, family[u], family[v])].append((u, v))
+    links = []
+    with no_gc():   # many tuples, none in a cycle
+        for kind in sorted(by_type):
+            edges = by_type[kind]
+            present = set(edges)
+            count = len(edges)
+            for _ in range(int(multiplier * count) if count >= 2 else 0):
+                i, j = randrange(count), randrange(count)
+                (a, b), (c, d) = edges[i], edges[j]
+                if i == j or a == d or c == b or (a, d) in present or (c, b) in present:
+                    continue
+                present.discard((a, b))
+                present.discard((c, d))
+                present.add((a, d))
+                present.add((c, b))
+                edges[i], edges[j] = (a, d), (c, b)
+            links += [(u, v, kind[0], {"pred": kind[0]}) for u, v in edges]
+        permuted = graph.__class__()
+        fill_graph(permuted, graph.nodes(data=True), links)
     return permuted
 
 

@@ -15,7 +15,8 @@ With ``collapse_studies=True`` study nodes disappear: each study's links become 
 carrying the ``studies``, their ``sources`` and the best ``evidence`` / ``evidence_label`` among them.
 Nodes with an ``nmo:rank`` (evidence levels, cascade steps) carry it as ``rank``.
 
-Projections are cached per store fingerprint, in memory and next to the store on disk
+Projections are cached per store fingerprint, in memory (where the garbage collector leaves them alone:
+``gc.freeze``) and next to the store on disk
 (``.<store folder>.projection-<fingerprint>-<code digest>-<full|collapsed>.pickle``); a rebuilt store or
 a change to this module or to the model (:mod:`kg.core.schema`) gives a new file name, and writing it
 removes the store's older cache files.
@@ -84,11 +85,18 @@ def projection(store: Store, collapse_studies: bool = False) -> nx.MultiDiGraph:
 
 
 def _remember(key: tuple[str, bool], graph: nx.MultiDiGraph) -> None:
+    """Keep ``graph`` for the process, frozen, and out of the garbage collector's way (``gc.freeze``: at
+    a million triples its full passes over the projection's millions of containers, none of which can be
+    garbage while remembered, took as long as the analyses themselves)."""
+    import gc
+
     import networkx as nx
 
     while len(_MEMORY) >= _MEMORY_SIZE:
         _MEMORY.pop(next(iter(_MEMORY)))
+        gc.unfreeze()  # the collector may free what was let go (a graph and its views form cycles)
     _MEMORY[key] = nx.freeze(graph)
+    gc.freeze()
 
 
 def save_projections(store: Store, full: nx.MultiDiGraph, collapsed: nx.MultiDiGraph) -> None:

@@ -17,6 +17,7 @@ types and mechanisms are replaced by their families (:mod:`kg.analysis.hierarchy
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -215,8 +216,25 @@ def reach(graph: GraphSource, row_axis: str, col_axis: str, level: str = "family
     Rows and columns are the nodes that have some support, or every node of the axis type (at the
     level) with ``all_rows`` / ``all_cols``. Steps and evidence levels are in their ``rank`` order,
     other nodes by support (most formulations first), then label.
+
+    A matrix of a frozen graph (a projection: nobody changes it) is computed once per process and shared
+    by every caller that asks for it again (``kg gaps`` asks for some five times): read it, never change it.
     """
     graph = as_graph(graph)
+    if not getattr(graph, "frozen", False):
+        return _reach(graph, row_axis, col_axis, level, via, all_rows, all_cols)
+    asked = (row_axis, col_axis, level, via, all_rows, all_cols)
+    known = _MATRICES.setdefault(graph, {})
+    if asked not in known:
+        known[asked] = _reach(graph, *asked)
+    return known[asked]
+
+
+_MATRICES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # frozen graph → arguments → matrix
+
+
+def _reach(graph: nx.MultiDiGraph, row_axis: str, col_axis: str, level: str, via: str | None,
+           all_rows: bool, all_cols: bool) -> Matrix:
     if level not in LEVELS:
         raise QueryError(f"unknown level {excerpt(level)}; use family or leaf")
     rows_of = _Values(graph, axis(row_axis), level)

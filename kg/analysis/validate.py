@@ -26,7 +26,7 @@ import numpy as np
 from kg.analysis import learn
 from kg.analysis.dwpc import DEFAULT_DAMPING
 from kg.analysis.hierarchy import lift_to_families
-from kg.analysis.holdout import splits
+from kg.analysis.holdout import DIRECTIONS, split
 from kg.analysis.metrics import Estimate, bootstrap, random_expectation
 from kg.analysis.permute import xswap
 from kg.analysis.tasks import TASKS, Candidates, Task, candidates, path_products
@@ -117,29 +117,32 @@ def validate(source: GraphSource | tuple[nx.MultiDiGraph, nx.MultiDiGraph], task
         key = digest(_code_files(), [t.name for t in tasks], permutations, samples, damping, seed)
         return cached(store, "validation", key, compute)
     full, collapsed = source
-    directions = splits(full, collapsed)
     found: dict[tuple[str, str], Candidates] = {}
     lifted: dict[tuple[str, tuple[str, ...]], nx.MultiDiGraph] = {}
-    for split in directions:
+    directions = []
+    for _, held_out in DIRECTIONS:   # one training graph at a time: only its candidates and lifts are kept
+        training = split(full, collapsed, held_out)
+        directions.append(training.name)
         for task in tasks:
-            key = (split.name, task.lift)
+            key = (training.name, task.lift)
             if key not in lifted:
-                lifted[key] = lift_to_families(split.collapsed, *task.lift)
-            found[(task.name, split.name)] = candidates(split, full, task, lifted[key])
+                lifted[key] = lift_to_families(training.collapsed, *task.lift)
+            found[(task.name, training.name)] = candidates(training, full, task, lifted[key])
+        del training
     scores: dict[tuple[str, str, str], np.ndarray] = {}
     weights: dict[str, dict[str, float]] = {}
     for task in tasks:
-        for split, other in (directions, directions[::-1]):
-            here, there = found[(task.name, split.name)], found[(task.name, other.name)]
-            scores |= {(task.name, split.name, name): s for name, s in _rankers(here, damping).items()}
+        for direction, other in (directions, directions[::-1]):
+            here, there = found[(task.name, direction)], found[(task.name, other)]
+            scores |= {(task.name, direction, name): s for name, s in _rankers(here, damping).items()}
             if permutations:
-                scores[(task.name, split.name, PERMUTED)] = permutation_z(
-                    here, lifted[(split.name, task.lift)], damping, permutations, seed)
+                scores[(task.name, direction, PERMUTED)] = permutation_z(
+                    here, lifted[(direction, task.lift)], damping, permutations, seed)
             if 0 < there.labels.sum() < len(there.labels):   # a model needs positives and negatives
                 x_fit, names = learn.features(there, damping)
                 model = learn.fit(x_fit, there.labels, names)
-                weights[f"{task.name}, fitted on {other.name}"] = model.weights
-                scores[(task.name, split.name, LEARNED)] = model.score(learn.features(here, damping)[0])
+                weights[f"{task.name}, fitted on {other}"] = model.weights
+                scores[(task.name, direction, LEARNED)] = model.score(learn.features(here, damping)[0])
     results = []
     for (task_name, direction), cands in found.items():
         positives, negatives = int(cands.labels.sum()), int((~cands.labels).sum())
@@ -150,8 +153,7 @@ def validate(source: GraphSource | tuple[nx.MultiDiGraph, nx.MultiDiGraph], task
                 results.append(Result(t, d, ranker, positives, negatives,
                                       bootstrap(values, cands.labels, samples, seed)))
     validation = Validation(results, {}, _damping(found, tasks), weights, scores, found)
-    validation.decisions = {task.name: decide(validation, task.name, [s.name for s in directions])
-                            for task in tasks}
+    validation.decisions = {task.name: decide(validation, task.name, directions) for task in tasks}
     return validation
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import shared_options
+from kg.cli.options import holding_projections, shared_options
 from kg.cli.output import FORMAT_OPTION, emit_json, emit_rows
 from kg.core.errors import QueryError, excerpt
 from kg.core.schema import AXES
@@ -23,6 +23,7 @@ def _graphs(settings, *, full: bool = True, collapsed: bool = False):
         graphs = [handle.projection()] if full else []
         if collapsed:
             graphs.append(handle.projection(collapse_studies=True))
+        holding_projections()
         yield handle, *graphs
 
 

@@ -47,6 +47,21 @@ class Settings:
         return open_kg(self.store, self.backend, self.endpoint, allow_service=allow_service)
 
 
+_LARGE_HEAP: list[bool] = []  # not empty once a command holds a projection (see holding_projections)
+
+
+def holding_projections() -> None:
+    """Say that this command has read the projections it analyses (at a million triples, millions of
+    objects): :func:`kg.cli.run` then leaves the process without freeing them one by one (the operating
+    system takes the memory back at once)."""
+    _LARGE_HEAP.append(True)
+
+
+def holds_projections() -> bool:
+    """Whether a command of this process said :func:`holding_projections`."""
+    return bool(_LARGE_HEAP)
+
+
 class LocalCommand(click.Command):
     """A command that reads the local files or store only, so ``--backend`` / ``--endpoint`` do not apply."""
 

@@ -51,6 +51,7 @@ def view(settings, focus: str | None, depth: int, query: str | None, params: tup
       kg view --query formulations-by-target --param target=CXCR4
       kg view --paths "hyaluronic acid" "local invasion" --open
     """
+    from kg.cli.options import holding_projections
     from kg.core.errors import QueryError
     from kg.query.params import parse_assignments
     from kg.views import build_view
@@ -62,6 +63,7 @@ def view(settings, focus: str | None, depth: int, query: str | None, params: tup
         page = build_view(graph, focus=focus, depth=depth, query=query, params=parse_assignments(params),
                           paths=paths, max_hops=max_hops, limit=limit, studies=studies, max_nodes=max_nodes,
                           title=title)
+    holding_projections()
     for note in page.notes:
         click.echo(f"warning: {note}", err=True)
     path = page.write(out)

@@ -79,7 +79,7 @@ def load_details(store: Store, full: nx.MultiDiGraph) -> Details:
     _, dois = store.select(DOIS_QUERY)
     citations = _citations(full)
     studies = {n: _study(full, n, citations.get(n, ""))
-               for n, d in full.nodes(data=True) if d["type"] == "Study"}
+               for n, d in full._node.items() if d["type"] == "Study"}  # NetworkX's own dict, as below
     studies_of: dict[str, list[str]] = defaultdict(list)
     for study, info in sorted(studies.items()):
         studies_of[info.formulation].append(study)
@@ -100,13 +100,18 @@ def _citations(full: nx.MultiDiGraph) -> dict[str, str]:
     """Study, trial or approval → its own citation (carried by its source-document link; the first in
     order if it has several)."""
     found: dict[str, str] = {}
-    for u, _, key, data in full.edges(keys=True, data=True):
-        if key == SOURCE_DOCUMENT and data.get("sources") and full.nodes[u]["type"] in CITED_TYPES:
-            found[u] = min([data["sources"][0], *([found[u]] if u in found else [])])
+    nodes, succ = full._node, full._succ  # NetworkX's own dicts: its views cost more than the work here
+    for u, attrs in nodes.items():
+        if attrs["type"] not in CITED_TYPES:
+            continue
+        for keys in succ[u].values():
+            data = keys.get(SOURCE_DOCUMENT)
+            if data is not None and data.get("sources"):
+                found[u] = min([data["sources"][0], *([found[u]] if u in found else [])])
     return found
 
 
 def _study(full: nx.MultiDiGraph, study: str, citation: str) -> StudyInfo:
-    formulation = next((v for _, v, k in full.out_edges(study, keys=True) if k == EVALUATES), "")
+    formulation = next((v for v, keys in full._succ[study].items() if EVALUATES in keys), "")
     rank, evidence = study_evidence(full, study)
     return StudyInfo(full.nodes[study]["label"], formulation, rank, evidence, citation)
