@@ -78,6 +78,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_up(url: str, timeout: float, process: subprocess.Popen | None = None) -> bool:
+    """Whether ``url`` answered within ``timeout`` seconds (False at once if ``process`` ended)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return True
+        except OSError:
+            if (process is not None and process.poll() is not None) or time.monotonic() > deadline:
+                return False
+            time.sleep(0.2)
+
+
 class Virtuoso:
     """One Virtuoso server of ours: ``start()``, ``load()`` a file, query ``endpoint``, ``stop()``.
 
@@ -109,16 +122,10 @@ class Virtuoso:
         self.process = subprocess.Popen([server, "-f", "-c", str(ini)], cwd=self.folder,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         ask = self.endpoint + "&query=" + urllib.parse.quote("ASK {}")
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                urllib.request.urlopen(ask, timeout=2).close()
-                return self
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError(f"Virtuoso did not start; see {self.folder / 'virtuoso.log'}") from None
-                time.sleep(0.2)
+        if not wait_until_up(ask, timeout, self.process):
+            self.stop()
+            raise RuntimeError(f"Virtuoso did not start; see {self.folder / 'virtuoso.log'}")
+        return self
 
     def isql(self, sql: str, timeout: float = 3600) -> str:
         """Run SQL statements (``;``-separated) through ``isql-vt``; their output."""
@@ -167,7 +174,8 @@ class Virtuoso:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--snapshot", type=Path, required=True, help="the Turtle file to load (kg build's)")
     parser.add_argument("--folder", type=Path, required=True, help="a new folder for the database")
     parser.add_argument("--memory-mb", type=int, default=1024, help="page buffers (default 1024 MB)")

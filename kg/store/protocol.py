@@ -18,26 +18,27 @@ GRAPH_ACCEPT = "application/n-triples"
 
 # A boolean in SPARQL JSON written "1" or "0" (legal lexical forms; Virtuoso writes booleans so): the
 # canonical "true" / "false" instead, so that terms compare equal whoever sent them.
-_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
-_NUMERIC_BOOLEAN = re.compile(rb'("datatype"\s*:\s*"' + re.escape(_BOOLEAN.encode()) + rb'"\s*,\s*"value"\s*:\s*")([01])"'
-                              rb'|("value"\s*:\s*")([01])("\s*,\s*"datatype"\s*:\s*"' + re.escape(_BOOLEAN.encode()) + rb'")')
+_BOOLEAN = rb'"datatype"\s*:\s*"http://www\.w3\.org/2001/XMLSchema#boolean"'
+_VALUE = rb'"value"\s*:\s*"'
+_NUMERIC_BOOLEAN = re.compile(rb"(" + _BOOLEAN + rb"\s*,\s*" + _VALUE + rb")([01])(\")"
+                              rb"|(" + _VALUE + rb")([01])(\"\s*,\s*" + _BOOLEAN + rb")")
 
 
 def canonical_booleans(document: bytes) -> bytes:
     """``document`` (SPARQL JSON results) with booleans written ``1``/``0`` rewritten as ``true``/``false``.
 
-    >>> canonical_booleans(b'{"b": {"type": "typed-literal", "datatype": "http://www.w3.org/2001/XMLSchema#boolean", "value": "1"}}')
-    b'{"b": {"type": "typed-literal", "datatype": "http://www.w3.org/2001/XMLSchema#boolean", "value": "true"}}'
-    >>> canonical_booleans(b'{"value": "0", "datatype": "http://www.w3.org/2001/XMLSchema#boolean"}')
-    b'{"value": "false", "datatype": "http://www.w3.org/2001/XMLSchema#boolean"}'
+    >>> xsd = b'"http://www.w3.org/2001/XMLSchema#boolean"'
+    >>> canonical_booleans(b'{"type": "typed-literal", "datatype": ' + xsd + b', "value": "1"}')[-16:]
+    b'"value": "true"}'
+    >>> canonical_booleans(b'{"value": "0", "datatype": ' + xsd + b'}')[:18]
+    b'{"value": "false",'
     """
-    if _BOOLEAN.encode() not in document:
+    if b"XMLSchema#boolean" not in document:
         return document
 
     def word(match: re.Match) -> bytes:
-        if match.group(1) is not None:
-            return match.group(1) + (b"true" if match.group(2) == b"1" else b"false") + b'"'
-        return match.group(3) + (b"true" if match.group(4) == b"1" else b"false") + match.group(5)
+        before, digit, after = (match.group(1, 2, 3) if match.group(1) is not None else match.group(4, 5, 6))
+        return before + (b"true" if digit == b"1" else b"false") + after
 
     return _NUMERIC_BOOLEAN.sub(word, document)
 
