@@ -78,7 +78,8 @@ def _virtuoso(store_path: Path, work: Path, timeout: float, memory_mb: int) -> I
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def _measure(store: Store, params: dict, reps: int, seconds: float, limit: float) -> dict:
+def _measure(store: Store, params: dict, reps: int, seconds: float, limit: float,
+             projection_too: bool = True) -> dict:
     """Every named query (bound as in benchmarks.run) and the projection on one store."""
     from kg.analysis.projection import build_projection
     from kg.query.library import load_library
@@ -92,33 +93,45 @@ def _measure(store: Store, params: dict, reps: int, seconds: float, limit: float
             queries[name] = sample(call, reps, seconds, limit, len).record()
         except Exception as err:  # one failing query must not hide the others
             queries[name] = {"error": f"{type(err).__name__}: {err}"[:300]}
+    if not projection_too:
+        return {"queries": queries}
     # a first and one warm build (the first also pays imports and the server's caches)
     projection = sample(lambda: build_projection(store), 1, 0.0, limit, lambda g: g.number_of_edges())
     return {"queries": queries, "projection": projection.record()}
 
 
-def run_size(triples: int, work: Path, engines: tuple[str, ...], reps: int, seconds: float, limit: float,
-             memory_mb: int) -> dict:
+def run_size(triples: int | None, work: Path, engines: tuple[str, ...], reps: int, seconds: float,
+             limit: float, memory_mb: int, store: Path | None = None, only: set[str] | None = None,
+             projection_too: bool = True) -> dict:
+    """Generate and build ``triples`` synthetic triples (or take the built ``store``), then time the
+    ``engines`` on it (the named queries in ``only``, or all)."""
     from kg.build.pipeline import build
     from kg.core.locations import Sources
-    from kg.store.oxigraph_backend import SNAPSHOT
+    from kg.store.oxigraph_backend import MANIFEST, SNAPSHOT
 
     folder = work / f"synthetic-{triples}"
-    generate(folder / "triples", triples)
-    store_path = folder / "store"
-    built = timed(lambda: build(store_path, Sources.default(triples=folder / "triples")))
-    raw = timed(lambda: ox.Store().bulk_load(path=str(store_path / SNAPSHOT), format=ox.RdfFormat.TURTLE))
-    found: dict = {"triples": triples, "build": built.wall, "raw_pyoxigraph_load": raw.wall,
-                   "params": task_params({"store": str(store_path)})["params"], "engines": {}}
+    found: dict = {}
+    if store is None:
+        assert triples is not None
+        generate(folder / "triples", triples)
+        store = folder / "store"
+        found["build"] = timed(lambda: build(store, Sources.default(triples=folder / "triples"))).wall
+    store_path = store
+    found["triples"] = json.loads((store_path / MANIFEST).read_text())["triples"]
+    found["raw_pyoxigraph_load"] = timed(lambda: ox.Store().bulk_load(path=str(store_path / SNAPSHOT),
+                                                                       format=ox.RdfFormat.TURTLE)).wall
+    params = task_params({"store": str(store_path)})["params"]
+    found["params"] = {k: v for k, v in params.items() if only is None or k in only}
+    found["engines"] = {}
     openers = {"embedded": lambda: _embedded(store_path, work),
                "oxigraph-serve": lambda: _oxigraph_serve(store_path, work, limit),
                "virtuoso": lambda: _virtuoso(store_path, work, limit, memory_mb)}
     for engine in engines:
         print(f"  {engine} …", flush=True)
         try:
-            with openers[engine]() as (load, store):
-                found["engines"][engine] = {"load": load, **_measure(store, found["params"], reps, seconds,
-                                                                      limit)}
+            with openers[engine]() as (load, opened):
+                found["engines"][engine] = {"load": load, **_measure(opened, found["params"], reps, seconds,
+                                                                      limit, projection_too)}
         except Exception as err:
             found["engines"][engine] = {"error": f"{type(err).__name__}: {err}"[:500]}
     found["peak_mb"] = peak_rss_mb()
@@ -130,8 +143,9 @@ def table(found: dict) -> str:
     """A Markdown table, seconds: load; every query's and the projection's warm median (first run in
     brackets). Row counts differing from the embedded store's are flagged."""
     engines = [e for e in ENGINES if e in found["engines"]]
-    lines = [f"{found['triples']:,} triples (build {found['build']:.1f} s; raw pyoxigraph load "
-             f"{found['raw_pyoxigraph_load']:.1f} s)", "",
+    build = f"build {found['build']:.1f} s; " if "build" in found else ""
+    raw = found["raw_pyoxigraph_load"]
+    lines = [f"{found['triples']:,} triples ({build}raw pyoxigraph load {raw:.1f} s)", "",
              "| | " + " | ".join(engines) + " |", "|---" * (len(engines) + 1) + "|"]
 
     def cell(record: dict | None, reference: dict | None) -> str:
@@ -153,7 +167,8 @@ def table(found: dict) -> str:
                                                 for r in results.values()) + " |")
     projections = (cell(r["projection"], None) + f", {r['projection']['rows'] or 0:,} edges"
                    if "projection" in r else "error" for r in results.values())
-    lines.append("| projection | " + " | ".join(projections) + " |")
+    if all("projection" in r for r in results.values()):
+        lines.append("| projection | " + " | ".join(projections) + " |")
     return "\n".join(lines)
 
 
@@ -166,16 +181,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="warm time per query at most")
     parser.add_argument("--limit", type=float, default=300.0, help="seconds before a step is stopped")
     parser.add_argument("--memory-mb", type=int, default=2048, help="Virtuoso's page buffers")
+    parser.add_argument("--store", type=Path, help="time this built store instead (--sizes ignored)")
+    parser.add_argument("--queries", help="comma-separated named queries (default: all)")
+    parser.add_argument("--no-projection", action="store_true", help="skip the projection")
     parser.add_argument("--work", type=Path, help="a folder for data and databases (default: a temp dir)")
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     args = parser.parse_args(argv)
     engines = tuple(e.strip() for e in args.engines.split(",") if e.strip())
     with tempfile.TemporaryDirectory(prefix="kg-engines-", dir=args.work) as work:
         results = []
-        for size in args.sizes.split(","):
-            print(f"{size} triples", flush=True)
-            results.append(run_size(parse_size(size), Path(work), engines, args.reps, args.seconds,
-                                    args.limit, args.memory_mb))
+        only = set(args.queries.split(",")) if args.queries else None
+        for size in [None] if args.store else args.sizes.split(","):
+            print(f"{size or args.store}", flush=True)
+            results.append(run_size(parse_size(size) if size else None, Path(work), engines, args.reps,
+                                    args.seconds, args.limit, args.memory_mb, args.store, only,
+                                    not args.no_projection))
             print(table(results[-1]), flush=True)
             if args.out:
                 args.out.write_text(json.dumps(results, indent=1))
