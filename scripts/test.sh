@@ -10,6 +10,14 @@ if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; 
         || echo "warning: could not install chromium; browser tests will fail" >&2
 fi
 
+# Virtuoso open source for the second remote backend's tests (tests/test_virtuoso.py; Debian package). The
+# tests start their own instance in a temporary folder; the package's system service is not used.
+if ! command -v virtuoso-t >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    echo "installing virtuoso-opensource (apt)" >&2
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource; } >/dev/null \
+        || echo "warning: could not install virtuoso-opensource; the Virtuoso tests will fail on CI" >&2
+fi
+
 python -m pip install -q -e ".[test]" || exit 1
 
 # The KGX validator (tests/test_kgx_validator.py) in an environment of its own: kgx cannot share the project's

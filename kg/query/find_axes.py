@@ -55,8 +55,9 @@ AXES: dict[str, Axis] = {a.name: a for a in (
     Axis("cargo", ("Agent",), "?formulation nmo:hasCargo ?T .", "drug or other agent carried"),
     Axis("ligand", ("TargetingLigand",), "?formulation nmo:hasLigand ?T .", "targeting ligand displayed"),
     Axis("target", ("Target",),
-         "?study nmo:evaluates/(nmo:targets|nmo:hasLigand/nmo:binds|nmo:hasCargo/nmo:actsOn)"
-         "|nmo:combinedWith/nmo:actsOn ?T .",
+         # (one flat alternative of sequences: Virtuoso 7.2 loses paths through evaluates/( … | … ))
+         "?study nmo:evaluates/nmo:targets|nmo:evaluates/nmo:hasLigand/nmo:binds"
+         "|nmo:evaluates/nmo:hasCargo/nmo:actsOn|nmo:combinedWith/nmo:actsOn ?T .",
          "target reached: designed to target it, a ligand that binds it, a cargo or a co-administered "
          "agent that acts on it"),
     Axis("mechanism", ("Mechanism",), "?study nmo:mechanism ?T .", "mechanism or family " + _IN_STUDY),
