@@ -47,6 +47,15 @@ def request(server, method: str, path: str, body: bytes | None = None, **headers
         connection.close()
 
 
+def status_of_oversized(server, body: bytes, **headers) -> int | str:
+    """The status of a POST whose body the server stops reading at its cap: 413, or "reset" when the
+    server closed the connection while the body was still arriving (the reset can discard its 413)."""
+    try:
+        return request(server, "POST", "/sparql", body, **headers)[0]
+    except (ConnectionResetError, BrokenPipeError):
+        return "reset"
+
+
 def ask(server, query: str = "ASK {}"):
     return request(server, "GET", "/sparql?" + urllib.parse.urlencode({"query": query}),
                    Accept="application/sparql-results+json")
@@ -77,8 +86,7 @@ def test_the_body_cap_cannot_be_bypassed(server):
     # no Content-Length: a chunked body is read only up to the cap
     chunk = b"q" * 65536
     chunked = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(20)) + b"0\r\n\r\n"
-    status, _, _ = request(server, "POST", "/sparql", chunked, **form, Transfer_Encoding="chunked")
-    assert status == 413
+    assert status_of_oversized(server, chunked, **form, Transfer_Encoding="chunked") in (413, "reset")
     assert ask(server)[0] == 200  # and the server goes on
 
 
