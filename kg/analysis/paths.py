@@ -131,16 +131,26 @@ class PathIndex:
         index = _INDEXES.get(graph)
         if index is None:
             index = _INDEXES[graph] = cls(graph)
+            # held weakly, as the table's key: a shared index must not keep its graph (a lifted or permuted
+            # copy, hundreds of MB at millions of triples) alive after its last user let it go
+            index._graph = weakref.ref(graph)
         return index
 
     def __init__(self, graph: GraphSource, exclude_types: Sequence[str] = QUALIFIER_TYPES):
-        self.graph = graph = as_graph(graph, collapse_studies=True)
+        self._graph: nx.MultiDiGraph | weakref.ref = as_graph(graph, collapse_studies=True)
+        graph = self.graph
         self.excluded = nodes_of_types(graph, exclude_types)
         # each node's neighbours → the statements between them, and its neighbours in walking order (by
         # label): read from the graph when a walk first reaches the node (a walk sees a small part of it)
         self.neighbours: dict[str, dict[str, list[Link]]] = _OnFirstUse(self._links)
         self._order: dict[str, list[str]] = _OnFirstUse(self._walking_order)
         self._degrees: dict[tuple[str, str], int] = {}
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The indexed graph."""
+        graph = self._graph
+        return graph() if isinstance(graph, weakref.ref) else graph
 
     def _links(self, node: str) -> dict[str, list[Link]]:
         """The node's neighbours → the statements between them, both ways, by predicate (forward first)."""
