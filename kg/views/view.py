@@ -128,11 +128,12 @@ def _select(graphs: _Graphs, focus: str | None, depth: int, query: str | None,
 
 
 def build_view(source: Store | KG, *, title: str | None = None, focus: str | None = None,
-               depth: int = DEFAULT_DEPTH, query: str | None = None, params: Mapping[str, object] | None = None,
-               paths: tuple[str, str] | None = None, max_hops: int = DEFAULT_MAX_HOPS,
-               limit: int = DEFAULT_PATH_LIMIT, studies: bool = False,
+               depth: int = DEFAULT_DEPTH, query: str | None = None,
+               params: Mapping[str, object] | None = None, paths: tuple[str, str] | None = None,
+               max_hops: int = DEFAULT_MAX_HOPS, limit: int = DEFAULT_PATH_LIMIT, studies: bool = False,
                max_nodes: int = DEFAULT_MAX_NODES, lean: bool = False) -> View:
-    """Render a view of ``source`` (a store or a :class:`kg.query.handle.KG`); the options: see :func:`select`.
+    """Render a view of ``source`` (a store or a :class:`kg.query.handle.KG`); the options: see
+    :func:`select`.
 
     The tooltips' tables are read first, from the projection with studies. ``lean`` (a one-shot command):
     a view of the whole graph with studies folded then lets that projection go
