@@ -13,7 +13,9 @@ import networkx as nx
 import pytest
 
 import kg
-from kg.analysis import holdout, projection as projection_module, validate as validate_module
+from kg.analysis import holdout
+from kg.analysis import projection as projection_module
+from kg.analysis import validate as validate_module
 from kg.analysis.paths import PathIndex
 from kg.analysis.projection import release
 from kg.views import build_view

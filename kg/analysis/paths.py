@@ -173,8 +173,8 @@ class PathIndex:
         """How many neighbours of ``node`` are of ``node_type`` (parallel statements count once)."""
         key = (node, node_type)
         if key not in self._degrees:   # asked once per hop of every path: remembered
-            self._degrees[key] = sum(1 for m in self.neighbours[node]
-                                     if node_matches(self.graph.nodes[m], node_type))
+            nodes = self.graph._node
+            self._degrees[key] = sum(1 for m in self.neighbours[node] if node_matches(nodes[m], node_type))
         return self._degrees[key]
 
     def distances_to(self, target: str) -> dict[str, int]:
@@ -236,6 +236,7 @@ class PathIndex:
         path = [source]
         on_path = {source}
         budget = [SEARCH_BUDGET]
+        nodes = self.graph._node   # NetworkX's own dict: the node attributes, as graph.nodes[n] gives them
 
         def extend() -> Iterator[tuple[str, ...]]:
             budget[0] -= 1
@@ -258,7 +259,7 @@ class PathIndex:
                     continue
                 if distance is not None and distance.get(nxt, length + 1) > length - depth - 1:
                     continue
-                if metapath is not None and not node_matches(self.graph.nodes[nxt], metapath[depth + 1]):
+                if metapath is not None and not node_matches(nodes[nxt], metapath[depth + 1]):
                     continue
                 if depth >= 1 and self._sibling_step(path[-2], here, nxt):
                     continue
