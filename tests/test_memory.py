@@ -18,20 +18,16 @@ from kg.analysis import projection as projection_module
 from kg.analysis import validate as validate_module
 from kg.analysis.paths import PathIndex
 from kg.analysis.projection import release
+from kg.analysis.projection_build import no_gc
 from kg.views import build_view
 
 
 @contextmanager
 def collector_off():
     """Objects freed here were freed by their last reference going, not by a collection."""
-    enabled = gc.isenabled()
     gc.collect()
-    gc.disable()
-    try:
+    with no_gc():
         yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @pytest.fixture
