@@ -131,16 +131,26 @@ class PathIndex:
         index = _INDEXES.get(graph)
         if index is None:
             index = _INDEXES[graph] = cls(graph)
+            # held weakly, as the table's key: a shared index must not keep its graph (a lifted or permuted
+            # copy, hundreds of MB at millions of triples) alive after its last user let it go
+            index._graph = weakref.ref(graph)
         return index
 
     def __init__(self, graph: GraphSource, exclude_types: Sequence[str] = QUALIFIER_TYPES):
-        self.graph = graph = as_graph(graph, collapse_studies=True)
+        self._graph: nx.MultiDiGraph | weakref.ref = as_graph(graph, collapse_studies=True)
+        graph = self.graph
         self.excluded = nodes_of_types(graph, exclude_types)
         # each node's neighbours → the statements between them, and its neighbours in walking order (by
         # label): read from the graph when a walk first reaches the node (a walk sees a small part of it)
         self.neighbours: dict[str, dict[str, list[Link]]] = _OnFirstUse(self._links)
         self._order: dict[str, list[str]] = _OnFirstUse(self._walking_order)
         self._degrees: dict[tuple[str, str], int] = {}
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The indexed graph."""
+        graph = self._graph
+        return graph() if isinstance(graph, weakref.ref) else graph
 
     def _links(self, node: str) -> dict[str, list[Link]]:
         """The node's neighbours → the statements between them, both ways, by predicate (forward first)."""
@@ -163,8 +173,8 @@ class PathIndex:
         """How many neighbours of ``node`` are of ``node_type`` (parallel statements count once)."""
         key = (node, node_type)
         if key not in self._degrees:   # asked once per hop of every path: remembered
-            self._degrees[key] = sum(1 for m in self.neighbours[node]
-                                     if node_matches(self.graph.nodes[m], node_type))
+            nodes = self.graph._node
+            self._degrees[key] = sum(1 for m in self.neighbours[node] if node_matches(nodes[m], node_type))
         return self._degrees[key]
 
     def distances_to(self, target: str) -> dict[str, int]:
@@ -226,6 +236,7 @@ class PathIndex:
         path = [source]
         on_path = {source}
         budget = [SEARCH_BUDGET]
+        nodes = self.graph._node   # NetworkX's own dict: the node attributes, as graph.nodes[n] gives them
 
         def extend() -> Iterator[tuple[str, ...]]:
             budget[0] -= 1
@@ -248,7 +259,7 @@ class PathIndex:
                     continue
                 if distance is not None and distance.get(nxt, length + 1) > length - depth - 1:
                     continue
-                if metapath is not None and not node_matches(self.graph.nodes[nxt], metapath[depth + 1]):
+                if metapath is not None and not node_matches(nodes[nxt], metapath[depth + 1]):
                     continue
                 if depth >= 1 and self._sibling_step(path[-2], here, nxt):
                     continue

@@ -52,8 +52,8 @@ class HasProjection(Protocol):
 
 
 GraphSource: TypeAlias = "nx.MultiDiGraph | Store | HasProjection"
-__all__ = ["VOCABULARY", "GraphSource", "as_graph", "build_projection", "build_projections", "projection",
-           "save_projections"]
+__all__ = ["VOCABULARY", "GraphSource", "as_graph", "build_projection", "build_projections", "drop_views",
+           "projection", "release", "save_projections"]
 
 # Cache: (store fingerprint, collapsed?) → projection, oldest first.
 _MEMORY: dict[tuple[str, bool], nx.MultiDiGraph] = {}
@@ -97,6 +97,24 @@ def _remember(key: tuple[str, bool], graph: nx.MultiDiGraph) -> None:
         gc.unfreeze()  # the collector may free what was let go (a graph and its views form cycles)
     _MEMORY[key] = nx.freeze(graph)
     gc.freeze()
+
+
+def release(store: Store, collapse_studies: bool) -> None:
+    """Forget the remembered projection of ``store`` (if any) and free it now, unless a caller still holds
+    it: for a one-shot command that is done with one projection before it reads the other (at 5 million
+    triples each takes gigabytes). The next :func:`projection` call reads it again (from the disk cache)."""
+    graph = _MEMORY.pop((_fingerprint(store), collapse_studies), None)
+    if graph is not None:
+        drop_views(graph)
+
+
+def drop_views(graph: nx.MultiDiGraph) -> None:
+    """Forget the views NetworkX keeps on ``graph`` that point back at it (``edges``, ``degree`` …): without
+    these cycles the graph is freed as soon as nobody holds it, with no pass of the garbage collector over
+    the whole heap (seconds at millions of links). A view asked for again is made anew."""
+    for name, value in list(vars(graph).items()):
+        if getattr(value, "_graph", None) is graph:
+            delattr(graph, name)
 
 
 def save_projections(store: Store, full: nx.MultiDiGraph, collapsed: nx.MultiDiGraph) -> None:

@@ -29,6 +29,7 @@ from kg.analysis.hierarchy import lift_to_families
 from kg.analysis.holdout import DIRECTIONS, split
 from kg.analysis.metrics import Estimate, bootstrap, random_expectation
 from kg.analysis.permute import xswap
+from kg.analysis.projection import drop_views
 from kg.analysis.tasks import TASKS, Candidates, Task, candidates, path_products
 
 if TYPE_CHECKING:
@@ -118,17 +119,22 @@ def validate(source: GraphSource | tuple[nx.MultiDiGraph, nx.MultiDiGraph], task
         return cached(store, "validation", key, compute)
     full, collapsed = source
     found: dict[tuple[str, str], Candidates] = {}
-    lifted: dict[tuple[str, tuple[str, ...]], nx.MultiDiGraph] = {}
+    permuted: dict[tuple[str, str], np.ndarray] = {}
     directions = []
-    for _, held_out in DIRECTIONS:   # one training graph at a time: only its candidates and lifts are kept
+    for _, held_out in DIRECTIONS:   # one training graph at a time: only its candidates are kept
         training = split(full, collapsed, held_out)
         directions.append(training.name)
+        lifted: dict[tuple[str, ...], nx.MultiDiGraph] = {}
         for task in tasks:
-            key = (training.name, task.lift)
-            if key not in lifted:
-                lifted[key] = lift_to_families(training.collapsed, *task.lift)
-            found[(task.name, training.name)] = candidates(training, full, task, lifted[key])
-        del training
+            if task.lift not in lifted:
+                lifted[task.lift] = lift_to_families(training.collapsed, *task.lift)
+            here = found[(task.name, training.name)] = candidates(training, full, task, lifted[task.lift])
+            if permutations:   # on the lifted training graph, before the next direction's takes its place
+                permuted[(task.name, training.name)] = permutation_z(here, lifted[task.lift], damping,
+                                                                     permutations, seed)
+        for graph in (training.full, training.collapsed, *lifted.values()):
+            drop_views(graph)   # freed now, not at the collector's next full pass
+        del training, lifted
     scores: dict[tuple[str, str, str], np.ndarray] = {}
     weights: dict[str, dict[str, float]] = {}
     for task in tasks:
@@ -136,8 +142,7 @@ def validate(source: GraphSource | tuple[nx.MultiDiGraph, nx.MultiDiGraph], task
             here, there = found[(task.name, direction)], found[(task.name, other)]
             scores |= {(task.name, direction, name): s for name, s in _rankers(here, damping).items()}
             if permutations:
-                scores[(task.name, direction, PERMUTED)] = permutation_z(
-                    here, lifted[(direction, task.lift)], damping, permutations, seed)
+                scores[(task.name, direction, PERMUTED)] = permuted[(task.name, direction)]
             if 0 < there.labels.sum() < len(there.labels):   # a model needs positives and negatives
                 x_fit, names = learn.features(there, damping)
                 model = learn.fit(x_fit, there.labels, names)

@@ -62,7 +62,7 @@ def view(settings, focus: str | None, depth: int, query: str | None, params: tup
     with settings.open_kg() as graph:
         page = build_view(graph, focus=focus, depth=depth, query=query, params=parse_assignments(params),
                           paths=paths, max_hops=max_hops, limit=limit, studies=studies, max_nodes=max_nodes,
-                          title=title)
+                          title=title, lean=True)
     holding_projections()
     for note in page.notes:
         click.echo(f"warning: {note}", err=True)

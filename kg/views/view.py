@@ -55,12 +55,19 @@ def _handle(source: Store | KG) -> KG:
 
 
 class _Graphs:
-    """The two projections of a graph: studies folded into formulation links (default) or kept as nodes."""
+    """The two projections of a graph: studies folded into formulation links (default) or kept as nodes;
+    the one with studies read only when asked for (``full``), unless given."""
 
-    def __init__(self, graph: KG, studies: bool):
+    def __init__(self, graph: KG, studies: bool, full: nx.MultiDiGraph | None = None):
         self.kg = graph
-        self.full = graph.projection()
+        self._full = full
         self.graph = self.full if studies else graph.projection(collapse_studies=True)
+
+    @property
+    def full(self) -> nx.MultiDiGraph:
+        if self._full is None:
+            self._full = self.kg.projection()
+        return self._full
 
     def node(self, name: str) -> str:
         """The IRI ``name`` resolves to; a study switches the view to the projection with studies."""
@@ -81,18 +88,28 @@ def select(source: Store | KG, *, focus: str | None = None, depth: int = DEFAULT
     """The selection asked for (at most one of ``focus``, ``query``, ``paths``; none: the whole graph) of
     ``source`` (a store or a :class:`kg.query.handle.KG`) and the projection with studies (the tooltips'
     source of study evidence and citations)."""
-    from kg.views import subgraphs as choose
+    graphs = _Graphs(_handle(source), studies)
+    return _select(graphs, focus, depth, query, params, paths, max_hops, limit, max_nodes), graphs.full
 
+
+def _one_of(focus: str | None, query: str | None, paths: tuple[str, str] | None) -> None:
     asked = [what for what, given in (("focus", focus), ("query", query), ("paths", paths)) if given]
     if len(asked) > 1:
         raise QueryError(f"choose one of focus, query and paths (got {' and '.join(asked)})")
-    graphs = _Graphs(_handle(source), studies)
+
+
+def _select(graphs: _Graphs, focus: str | None, depth: int, query: str | None,
+            params: Mapping[str, object] | None, paths: tuple[str, str] | None, max_hops: int, limit: int,
+            max_nodes: int) -> Selection:
+    from kg.views import subgraphs as choose
+
+    _one_of(focus, query, paths)
     if focus:
         centre = graphs.node(focus)
-        return choose.ego(graphs.graph, centre, depth, max_nodes), graphs.full
+        return choose.ego(graphs.graph, centre, depth, max_nodes)
     if paths:
         start, end = (graphs.node(name) for name in paths)
-        return choose.paths_between(graphs.graph, start, end, max_hops, limit), graphs.full
+        return choose.paths_between(graphs.graph, start, end, max_hops, limit)
     if query:
         import pyoxigraph as ox
 
@@ -106,21 +123,37 @@ def select(source: Store | KG, *, focus: str | None = None, depth: int = DEFAULT
         shown = ", ".join(f"{k}={v}" for k, v in (params or {}).items())
         title = f"Query {query}" + (f" ({shown})" if shown else "")
         anchors = [t.value for t in bound.values() if isinstance(t, ox.NamedNode)]
-        selection = choose.query_result(graphs.graph, result.variables, result.bindings, title, max_nodes,
-                                        anchors)
-        return selection, graphs.full
-    return choose.whole(graphs.graph, max_nodes), graphs.full
+        return choose.query_result(graphs.graph, result.variables, result.bindings, title, max_nodes, anchors)
+    return choose.whole(graphs.graph, max_nodes)
 
 
-def build_view(source: Store | KG, *, title: str | None = None, **how) -> View:
-    """Render a view of ``source`` (a store or a :class:`kg.query.handle.KG`); ``how``: see :func:`select`."""
+def build_view(source: Store | KG, *, title: str | None = None, focus: str | None = None,
+               depth: int = DEFAULT_DEPTH, query: str | None = None,
+               params: Mapping[str, object] | None = None, paths: tuple[str, str] | None = None,
+               max_hops: int = DEFAULT_MAX_HOPS, limit: int = DEFAULT_PATH_LIMIT, studies: bool = False,
+               max_nodes: int = DEFAULT_MAX_NODES, lean: bool = False) -> View:
+    """Render a view of ``source`` (a store or a :class:`kg.query.handle.KG`); the options: see
+    :func:`select`.
+
+    The tooltips' tables are read first, from the projection with studies. ``lean`` (a one-shot command):
+    a view of the whole graph with studies folded then lets that projection go
+    (:func:`kg.analysis.projection.release`) before it reads the collapsed one — at 5 million triples each
+    takes gigabytes; a later ``projection()`` reads it again from the disk cache."""
+    from kg.analysis.projection import release
     from kg.views.details import load_details
     from kg.views.render import render_html
 
+    _one_of(focus, query, paths)
     graph = _handle(source)
-    selection, full = select(graph, **how)
+    full: nx.MultiDiGraph | None = graph.projection()
+    details = load_details(graph.store, full)
+    if lean and not (focus or query or paths or studies):  # the whole graph, studies folded: done with `full`
+        full = None
+        release(graph.store, collapse_studies=False)
+    graphs = _Graphs(graph, studies, full)
+    selection = _select(graphs, focus, depth, query, params, paths, max_hops, limit, max_nodes)
     if title:
         selection.title = title
-    page = render_html(selection, load_details(graph.store, full))
+    page = render_html(selection, details)
     return View(selection.title, page, selection.graph.number_of_nodes(), selection.graph.number_of_edges(),
                 tuple(selection.notes))
