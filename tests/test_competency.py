@@ -1069,8 +1069,8 @@ def test_csan_armed_t_cells_reach_epcam_by_active_targeting(real_store):
     got = objects(real_store, study.node, "mechanism")
     assert entity(real_store, "active targeting", "Mechanism") in got
     assert entity(real_store, "targeted delivery and accumulation", "Mechanism") not in got
-    assert entity(real_store, "EpCAM", "Target") in objects(real_store, entity(real_store, "αEpCAM/αCD3 CSANs"),
-                                                            "targets")
+    csans = entity(real_store, "αEpCAM/αCD3 CSANs")
+    assert entity(real_store, "EpCAM", "Target") in objects(real_store, csans, "targets")
 
 
 def test_vp16_ldh_and_the_lyp1_conjugated_nps_stay_two_systems(real_store):
