@@ -1048,6 +1048,10 @@ def test_fic_pdt_table1_cargo_cell_is_a_co_treatment_marked_as_read_from_the_tab
     ("MnO2-based nanoenzymes", "CMR2022", "2", "no animal model"),   # CMR2022 §2 [70]: no model named
     ("pPP-mCAuNCs@HA", "CMR2022", "2", "no animal model"),           # CMR2022 §2 [67]: no model named
     ("LyP-1-conjugated NPs", "CMR2022", "4", "lymph nodes"),         # CMR2022 §4 [83]: "uptake in LNs"
+    # #19 audit3: CMR2022 §2 [31-35]: "higher distribution in subcutaneous breast cancer", no model named
+    ("AuNC@CBSA@HA", "CMR2022", "2", "no animal model"),
+    # #19 audit3: NH2026 l.784-786 [222]: "eradication of approximately 100 mm³ tumors", no model named
+    ("PBEAGA-CPT", "NH2026", "778-786", "no animal model"),
 ])
 def test_an_evidence_level_no_place_prints_is_marked_inferred(real_store, name, source, where, because):
     """Which evidence levels rest on an inference rather than a named model?"""
@@ -1055,6 +1059,18 @@ def test_an_evidence_level_no_place_prints_is_marked_inferred(real_store, name, 
     _, rows = real_store.select(INFERRED_ABOUT, {"s": study, "p": nmo("evidenceLevel")})
     assert [label(real_store, r["o"]) for r in rows] == [ev(real_store, "in vivo")]
     assert because in rows[0]["why"].value
+
+
+def test_csan_armed_t_cells_reach_epcam_by_active_targeting(real_store):
+    """How do the αEpCAM/αCD3 CSANs reach the tumour? CMR2022 §2 [55]: the bispecific nanorings arm T cells
+    "to target solid tumors expressing the EpCAM" (αEpCAM/αCD3): a named receptor, so the most specific
+    mechanism is active targeting, not the bare family term (#19 audit3)."""
+    study = study_at(real_store, "αEpCAM/αCD3 CSANs", "CMR2022", "2")
+    got = objects(real_store, study.node, "mechanism")
+    assert entity(real_store, "active targeting", "Mechanism") in got
+    assert entity(real_store, "targeted delivery and accumulation", "Mechanism") not in got
+    csans = entity(real_store, "αEpCAM/αCD3 CSANs")
+    assert entity(real_store, "EpCAM", "Target") in objects(real_store, csans, "targets")
 
 
 def test_vp16_ldh_and_the_lyp1_conjugated_nps_stay_two_systems(real_store):

@@ -163,6 +163,10 @@ INFERRED = [
     # red cell membrane coating": gold nanoclusters and HA only in the product name.
     ("pPP-mCAuNCs@HA", "hasCarrier", "gold nanocluster", "CarrierType", "CMR2022 §2 [67]", "product name"),
     ("pPP-mCAuNCs@HA", "hasCoating", "hyaluronic acid", "Agent", "CMR2022 §2 [67]", "product name"),
+    # #19 audit3: CMR2022 §7 [109] "Albumin-based theranostic nano-probe HSA-Gd-IR825": gadolinium and the
+    # dye IR825 only in the product name.
+    ("HSA-Gd-IR825", "hasCargo", "gadolinium", "Agent", "CMR2022 §7 [109]", "product name"),
+    ("HSA-Gd-IR825", "hasCargo", "IR825", "Agent", "CMR2022 §7 [109]", "product name"),
 ]
 
 
