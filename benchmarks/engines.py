@@ -22,10 +22,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from benchmarks.servers import free_port, wait_until_up
 from benchmarks.synthetic import generate, parse_size
 from benchmarks.tasks import _term, task_params
 from benchmarks.timing import peak_rss_mb, sample, timed
-from benchmarks.virtuoso import Virtuoso, free_port, wait_until_up
+from benchmarks.virtuoso import Virtuoso
 from kg.store.base import Store
 
 ENGINES = ("embedded", "oxigraph-serve", "virtuoso")

@@ -19,7 +19,6 @@ import http.client
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import threading
@@ -30,6 +29,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from benchmarks.run import ROOT, log
+from benchmarks.servers import free_port
 from benchmarks.synthetic import generate, parse_size
 from benchmarks.timing import percentile
 
@@ -41,12 +41,6 @@ JSON_RESULTS = "application/sparql-results+json"
 # the unfiltered find page is computed when the server starts; these filter sets are not
 FIND_PAGES = ["/find?status=approved", "/find?evidence=in%20vivo&source=both", "/find?source=CMR2022"]
 NMO = "https://w3id.org/nanomet-kg/ontology#"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Served:

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import socket
 import subprocess
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from benchmarks.servers import free_port, wait_until_up
 
 GRAPH = "https://w3id.org/nanomet-kg/graph"
 BUFFER_BYTES = 8192  # one of Virtuoso's NumberOfBuffers
@@ -70,25 +71,6 @@ MaxQueryCostEstimationTime = 0
 def binary(name: str = "virtuoso-t") -> str | None:
     """The path of a Virtuoso program, or ``None`` when the package is not installed."""
     return shutil.which(name)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url: str, timeout: float, process: subprocess.Popen | None = None) -> bool:
-    """Whether ``url`` answered within ``timeout`` seconds (False at once if ``process`` ended)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            return True
-        except OSError:
-            if (process is not None and process.poll() is not None) or time.monotonic() > deadline:
-                return False
-            time.sleep(0.2)
 
 
 class Virtuoso:

@@ -37,7 +37,7 @@ PROVENANCE = tuple(expand(p) for p in (schema.SOURCE_DOCUMENT, schema.SECTION, s
                                        schema.CITED_REFERENCE))
 REIFICATION = {expand(f"rdf:{p}") for p in ("type", "subject", "predicate", "object")}
 KIND_NAMES = {expand(curie): kind for kind, curie in KINDS.items()}
-COMPONENT_PREDICATES = frozenset(expand(STUDIES.column(c).predicate or "") for c in COMPONENTS)
+COMPONENT_PREDICATES = frozenset(expand(p) for p in schema.COMPOSITION_PREDICATES)  # full IRIs
 Statements = dict[str, dict[str, list]]
 Place = tuple[str, str, str, frozenset]  # source, section, lines, references
 

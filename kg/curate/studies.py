@@ -28,7 +28,6 @@ from kg.curate.turtle import Block, Object, boolean, iri
 from kg.curate.vocabulary import file_of
 
 FORMULATION = ("Formulation",)
-COMPONENT_PREDICATES = frozenset(STUDIES.column(name).predicate for name in COMPONENTS)
 KINDS = {"formulation": "nmo:Formulation", "strategy": "nmo:FormulationStrategy"}
 Mark = tuple[ox.NamedNode | None, str, ox.NamedNode, str]  # (subject, predicate, value, inferred from)
 EXISTING_STUDIES = """SELECT ?s ?f ?d ?section ?lines ?more WHERE {
@@ -199,7 +198,7 @@ class StudyPlanner:
         why = {(p, o.value): w for _, p, o, w in marks}
         components = [(node, predicate, o, why.get((predicate, o.value), "")) for name in COMPONENTS
                       for predicate in [STUDIES.column(name).predicate or ""] for o in values[name]]
-        marks[:] = [m for m in marks if m[1] not in COMPONENT_PREDICATES] + components
+        marks[:] = [m for m in marks if m[1] not in schema.COMPOSITION_PREDICATES] + components
         kind, non_cancer = _kind(ctx, row), ctx.flag(row, "non_cancer")
         if node is None:
             return None

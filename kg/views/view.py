@@ -88,6 +88,7 @@ def select(source: Store | KG, *, focus: str | None = None, depth: int = DEFAULT
     """The selection asked for (at most one of ``focus``, ``query``, ``paths``; none: the whole graph) of
     ``source`` (a store or a :class:`kg.query.handle.KG`) and the projection with studies (the tooltips'
     source of study evidence and citations)."""
+    _one_of(focus, query, paths)
     graphs = _Graphs(_handle(source), studies)
     return _select(graphs, focus, depth, query, params, paths, max_hops, limit, max_nodes), graphs.full
 
@@ -103,7 +104,6 @@ def _select(graphs: _Graphs, focus: str | None, depth: int, query: str | None,
             max_nodes: int) -> Selection:
     from kg.views import subgraphs as choose
 
-    _one_of(focus, query, paths)
     if focus:
         centre = graphs.node(focus)
         return choose.ego(graphs.graph, centre, depth, max_nodes)
